@@ -1,0 +1,23 @@
+# Targets only: every rule delegates to publish.py or pytest.
+PYTHON3 ?= python3
+VENV := .venv
+PYTHON := $(VENV)/bin/python
+READY := $(VENV)/.ready
+BOOK ?=
+OUTPUT ?= output
+
+.PHONY: pdf test clean
+
+pdf: $(READY)
+	$(PYTHON) publish.py pdf $(BOOK) --output $(OUTPUT)
+
+test: $(READY)
+	$(PYTHON) -m pytest
+
+$(READY): requirements.txt
+	$(PYTHON3) -m venv $(VENV)
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check --requirement requirements.txt
+	touch $(READY)
+
+clean:
+	rm -rf $(OUTPUT)

@@ -1,0 +1,77 @@
+"""Building editions: gather and check every source first, then write each file atomically."""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import __version__
+from .checks import check_book
+from .findings import SourceError
+from .model import Book
+from .render import environment, footnotes_at_calls, render_book
+from .sources import load_book
+
+LOGGER = logging.getLogger("press")
+FORMATS = ("pdf",)
+
+
+@dataclass(frozen=True)
+class Built:
+    """One file written, for the progress report."""
+
+    book: Book
+    path: Path
+    pages: int | None = None
+
+
+def load_and_check(folder: Path, as_given: str) -> Book:
+    """A handbook whose every source is sound, or SourceError with all that is not."""
+    book = load_book(folder, as_given)
+    findings = check_book(book)
+    if findings:
+        raise SourceError(findings)
+    return book
+
+
+def print_html(book: Book) -> str:
+    """The print edition's whole document as HTML."""
+    chapters = render_book(book)
+    chapters = tuple(
+        type(rendered)(chapter=rendered.chapter, html=footnotes_at_calls(rendered.html),
+                       headings=rendered.headings)
+        for rendered in chapters)
+    cover_url = (book.folder / book.metadata.cover).as_uri() if book.metadata.cover else ""
+    return environment().get_template("book.html.j2").render(
+        book=book, chapters=chapters, identifier=book.identifier, version=__version__,
+        cover_url=cover_url)
+
+
+def write_atomically(target: Path, write) -> None:
+    """Call ``write(path)`` on a temporary file beside ``target``, then rename it into place.
+
+    A failed build leaves an earlier good file exactly as it was.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    os.close(handle)
+    try:
+        write(Path(temporary))
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def build_pdf(book: Book, output: Path) -> Built:
+    from .pdf import write_pdf  # WeasyPrint loads only when a PDF is wanted
+
+    target = output / f"{book.slug}.pdf"
+    write_atomically(target, lambda path: write_pdf(book, print_html(book), path))
+    return Built(book, target)
+
+
+BUILDERS = {"pdf": build_pdf}

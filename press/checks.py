@@ -1,0 +1,235 @@
+"""Checks over loaded sources that Markdown cannot make: each finding with its file and line.
+
+Python-Markdown keeps no source lines, so these rules scan the chapter text
+itself, skipping code, with the chapter's line offset.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterator
+
+from fontTools.ttLib import TTFont
+from markdown.extensions.toc import slugify, unique
+
+from .findings import Finding, closest
+from .markdown.callouts import KINDS
+from .markdown.ratings import parse_rating
+from .markdown.xrefs import split_local_link
+from .model import Book, Chapter
+from .sources import STYLES
+
+FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
+ATX_HEADING = re.compile(r"^\s{0,3}(#{1,6})(?:\s+(.*?))?\s*#*\s*$")
+SETEXT_H1 = re.compile(r"^\s{0,3}=+\s*$")
+RATING = re.compile(r"\[stars:([^\]\n]*)\]", re.I)
+CALLOUT = re.compile(r"^\s*!!!\s*([\w-]+)")
+IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
+LINK = re.compile(r"(?<!!)\[(?:[^\]\[]|\[[^\]]*\])*\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
+HTML_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)(?=[\s/>])([^>]*)>")
+HTML_ATTRIBUTE = re.compile(r"([A-Za-z_:][\w:.-]*)\s*(?:=\s*(\"[^\"]*\"|'[^']*'|[^\s\"'>]+))?")
+CAPTION = re.compile(r"^\s*Table:")
+TABLE_ROW = re.compile(r"^\s*\|")
+ALLOWED_HTML = {"br": set(), "sup": set(), "sub": set(), "abbr": {"title"}, "kbd": set(),
+                "span": {"class"}}
+IMAGE_TYPES = (".png", ".jpg", ".jpeg", ".svg")
+LINK_SCHEMES = ("http", "https", "mailto")
+# Text that UTF-8 read as cp1252 or Latin-1 leaves behind.
+MOJIBAKE = re.compile(r"â€|â€™|Ã[\u0080-\u00bf]|Ã[ƒ‚©¨¢§¤¶¼½®¯]|Â[\u00a0-\u00bf]|ï»¿|\ufffd")
+THAI = re.compile(r"[\u0e00-\u0e7f]")
+NOT_DRAWN = {"\u200d", "\ufe0f", "\ufe0e", "\u200b", "\u2060", "\u00ad"}
+
+
+def check_book(book: Book) -> list[Finding]:
+    """Every problem in the handbook's chapters, in file and line order."""
+    anchors = {chapter.source: heading_slugs(chapter) for chapter in book.chapters}
+    findings: list[Finding] = []
+    for chapter in book.chapters:
+        findings += check_chapter(book, chapter, anchors)
+    return findings
+
+
+def source_lines(chapter: Chapter) -> Iterator[tuple[int, str]]:
+    """The body's lines with their file line numbers, code blocks left out."""
+    fence = None
+    for offset, line in enumerate(chapter.body.split("\n")):
+        number = chapter.body_line + offset
+        match = FENCE.match(line)
+        if fence:
+            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
+                fence = None
+            continue
+        if match:
+            fence = match.group(1)
+            continue
+        yield number, CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
+
+
+def heading_text(raw: str) -> str:
+    """A heading's words as the reader sees them, for its slug."""
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", raw)
+    text = re.sub(r"[*_`]", "", text)
+    return re.sub(r"<[^>]+>", "", text)
+
+
+def heading_slugs(chapter: Chapter) -> set[str]:
+    """The ids that Python-Markdown's toc gives the chapter's headings (and footnotes)."""
+    used: set[str] = set()
+    for _, line in source_lines(chapter):
+        match = ATX_HEADING.match(line)
+        if match and match.group(2):
+            used.add(unique(slugify(heading_text(match.group(2)), "-"), used))
+    return used
+
+
+def check_chapter(book: Book, chapter: Chapter, anchors: dict[str, set[str]]) -> list[Finding]:
+    findings: list[Finding] = []
+    path = chapter.display_path
+
+    def error(code, line, message, hint=None):
+        findings.append(Finding(code, path, line, message, hint))
+
+    previous = ""
+    for number, line in source_lines(chapter):
+        heading = ATX_HEADING.match(line)
+        if heading and len(heading.group(1)) == 1:
+            error("E201", number, "a '#' heading in a chapter's body",
+                  "the chapter's title comes from its front matter: start sections at '##'")
+        if SETEXT_H1.match(line) and previous.strip() and not TABLE_ROW.match(previous):
+            error("E201", number - 1, "an '===' underlined heading is a top-level heading",
+                  "the chapter's title comes from its front matter: start sections at '##'")
+        for match in RATING.finditer(line):
+            try:
+                parse_rating(match.group(1))
+            except ValueError as problem:
+                error("E202", number, f"{match.group(0)}: {problem}")
+        callout = CALLOUT.match(line)
+        if callout and callout.group(1).lower() not in KINDS:
+            error("E203", number, f"unknown callout kind '{callout.group(1)}'",
+                  "known kinds: " + ", ".join(KINDS))
+        if CAPTION.match(line) and not _after_table(chapter, number):
+            error("E204", number, "a 'Table:' caption must follow its table",
+                  "put the caption paragraph right after the table's last row")
+        for match in IMAGE.finditer(line):
+            findings += _check_image(book, chapter, number, match.group(1), match.group(2))
+        for match in LINK.finditer(line):
+            findings += _check_link(book, chapter, number, match.group(1), anchors)
+        findings += _check_html(path, number, line)
+        findings += check_text(book, path, number, line)
+        previous = line
+    return findings
+
+
+def _after_table(chapter: Chapter, number: int) -> bool:
+    """Whether the last non-blank line above line ``number`` is a table row."""
+    lines = chapter.body.split("\n")[: number - chapter.body_line]
+    above = next((line for line in reversed(lines) if line.strip()), "")
+    return bool(TABLE_ROW.match(above))
+
+
+def _check_image(book: Book, chapter: Chapter, number: int, alt: str, target: str
+                 ) -> list[Finding]:
+    path = chapter.display_path
+    found = []
+    if not alt.strip():
+        found.append(Finding("E205", path, number, f"the image '{target}' has no alt text",
+                             "describe the picture between the brackets: ![what it shows](...)"))
+    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", target) or target.startswith("//"):
+        found.append(Finding("E206", path, number, f"the image '{target}' is a remote address",
+                             "builds never reach the network: put the image in the handbook's "
+                             "images/ folder"))
+        return found
+    resolved = posixpath.normpath(posixpath.join(posixpath.dirname(chapter.source), target))
+    if target.startswith("/") or resolved.startswith(".."):
+        found.append(Finding("E207", path, number, f"the image '{target}' is outside the "
+                             "handbook folder"))
+    elif resolved not in book.files:
+        found.append(Finding("E208", path, number, f"the image '{target}' does not exist"))
+    elif not resolved.lower().endswith(IMAGE_TYPES):
+        found.append(Finding("E209", path, number, f"the image '{target}' is not a PNG, "
+                             "JPEG or SVG file"))
+    return found
+
+
+def _check_link(book: Book, chapter: Chapter, number: int, href: str,
+                anchors: dict[str, set[str]]) -> list[Finding]:
+    path = chapter.display_path
+    scheme = re.match(r"^([A-Za-z][A-Za-z0-9+.-]*):", href)
+    if scheme:
+        if scheme.group(1).lower() in LINK_SCHEMES:
+            return []
+        return [Finding("E210", path, number, f"the link '{href}' uses '{scheme.group(1)}:'",
+                        "links lead to chapters, or to http(s):// and mailto: addresses")]
+    local = split_local_link(href, chapter.source)
+    if local is None:
+        return []
+    target, fragment = local
+    if target not in anchors:
+        if target.endswith(".md"):
+            return [Finding("E211", path, number, f"the link '{href}' leads to a chapter "
+                            "that does not exist",
+                            "chapters: " + ", ".join(c.source for c in book.chapters))]
+        return [Finding("E212", path, number, f"the link '{href}' leads to a file that is not "
+                        "a chapter", "a handbook is self-contained: link to a chapter, or to "
+                        "an http(s):// address")]
+    if fragment and fragment not in anchors[target]:
+        return [Finding("E213", path, number, f"the link '{href}' leads to a heading that "
+                        f"does not exist in {target}",
+                        _closest_anchor(fragment, anchors[target]))]
+    return []
+
+
+def _closest_anchor(fragment: str, known: set[str]) -> str:
+    guess = closest(fragment, known)
+    return f"did you mean '#{guess}'?" if guess else "headings there: " + ", ".join(
+        f"#{anchor}" for anchor in sorted(known))
+
+
+def _check_html(path: str, number: int, line: str) -> list[Finding]:
+    found = []
+    for match in HTML_TAG.finditer(line):
+        tag = match.group(2).lower()
+        if tag not in ALLOWED_HTML:
+            found.append(Finding("E214", path, number, f"the HTML tag <{tag}> is not allowed",
+                                 "allowed: " + ", ".join(f"<{t}>" for t in ALLOWED_HTML)))
+            continue
+        for attribute in HTML_ATTRIBUTE.finditer(match.group(3)):
+            name = attribute.group(1).lower()
+            if name not in ALLOWED_HTML[tag]:
+                found.append(Finding("E215", path, number,
+                                     f"the attribute '{name}' is not allowed on <{tag}>"))
+    return found
+
+
+def check_text(book: Book, path: str, number: int, text: str) -> list[Finding]:
+    """Damaged characters and characters that no font of the handbook can draw."""
+    found = []
+    thai = book.metadata.language.lower().startswith("th")
+    match = MOJIBAKE.search(text) or (None if thai else THAI.search(text))
+    if match:
+        found.append(Finding("E220", path, number, f"'{match.group(0)}' looks like damaged "
+                             "text (mojibake)", "retype the character that was meant, such as "
+                             "a dash, a quote or an accented letter"))
+    coverage = font_coverage(book.metadata.theme)
+    missing = sorted({ch for ch in text if ord(ch) not in coverage and ch not in NOT_DRAWN
+                      and unicodedata.category(ch)[0] not in "CZ"})
+    for character in missing:
+        found.append(Finding("E221", path, number, f"no font of the handbook can draw "
+                             f"'{character}' (U+{ord(character):04X})",
+                             "use another character, or add a font that has it to the theme"))
+    return found
+
+
+@lru_cache(maxsize=None)
+def font_coverage(theme: str) -> frozenset[int]:
+    """Every code point that some font shipped for the theme can draw."""
+    covered: set[int] = set()
+    for font_path in sorted(Path(STYLES / "fonts").glob("*/*.[ot]tf")):
+        with TTFont(font_path, lazy=True) as font:
+            covered.update(font.getBestCmap() or {})
+    return frozenset(covered)

@@ -1,0 +1,99 @@
+"""The command line: python publish.py FORMAT [HANDBOOK ...] [--output DIR]."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from pathlib import Path
+
+from .build import BUILDERS, load_and_check
+from .findings import SourceError
+from .sources import PROJECT, handbook_folders
+
+COMMANDS = {
+    "pdf": "build the print-ready PDF (<slug>.pdf)",
+    "check": "check the sources without building anything",
+}
+
+
+class ArgumentError(Exception):
+    """The command line itself is wrong."""
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message):
+        raise ArgumentError(message)
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = Parser(prog="publish.py", description="Publish careers handbooks from Markdown.")
+    parser.add_argument("command", choices=list(COMMANDS), metavar="COMMAND",
+                        help="; ".join(f"{name}: {text}" for name, text in COMMANDS.items()))
+    parser.add_argument("handbooks", nargs="*", metavar="HANDBOOK",
+                        help="handbook folders (default: every folder in chapters/ with a "
+                             "book.yaml)")
+    parser.add_argument("--output", default="output", metavar="DIR",
+                        help="where to write the files (default: output/)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit status (0 built, 2 bad sources, 1 other)."""
+    try:
+        arguments = make_parser().parse_args(argv)
+        folders = _folders(arguments.handbooks)
+    except ArgumentError as error:
+        print(f"publish.py: error: {error}", file=sys.stderr)
+        return 2
+    try:
+        return _run(arguments.command, folders, Path(arguments.output))
+    except SourceError as error:
+        _report(error)
+        return 2
+    except Exception:  # noqa: BLE001 - a fault of the pipeline, not of the sources
+        traceback.print_exc()
+        print("publish.py: internal error: this is a bug in the publishing pipeline, "
+              "not in your handbook", file=sys.stderr)
+        return 1
+
+
+def _folders(given: list[str]) -> list[tuple[Path, str]]:
+    if not given:
+        found = handbook_folders(PROJECT / "chapters")
+        if not found:
+            raise ArgumentError("no handbook folders in chapters/")
+        return [(folder, str(folder.relative_to(PROJECT))) for folder in found]
+    folders = []
+    for name in given:
+        folder = Path(name)
+        if not folder.is_dir():
+            raise ArgumentError(f"{name}: no such handbook folder")
+        folders.append((folder, name))
+    return folders
+
+
+def _run(command: str, folders: list[tuple[Path, str]], output: Path) -> int:
+    books, findings = [], []
+    for folder, as_given in folders:  # gather and check everything before writing anything
+        try:
+            books.append(load_and_check(folder, as_given))
+        except SourceError as error:
+            findings += error.findings
+    if findings:
+        raise SourceError(findings)
+    if command == "check":
+        for book in books:
+            print(f"{book.display_folder}: no problems found")
+        return 0
+    for book in books:
+        built = BUILDERS[command](book, output)
+        print(f"{book.display_folder} -> {built.path}")
+    return 0
+
+
+def _report(error: SourceError) -> None:
+    for finding in error.findings:
+        print(finding, file=sys.stderr)
+    count = len(error.findings)
+    print(f"{count} error{'s' if count != 1 else ''}; nothing was written", file=sys.stderr)

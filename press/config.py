@@ -1,0 +1,190 @@
+"""The schemas of book.yaml and chapter front matter, and their validation with line numbers."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+from typing import Any, Callable
+from urllib.parse import urlsplit
+
+import yaml
+
+from .findings import Finding, unknown_key_hint
+from .model import PAGE_SIZES
+
+# BCP 47 language tags (RFC 5646), without the grandfathered irregular forms.
+BCP47 = re.compile(
+    r"^[A-Za-z]{2,3}(-[A-Za-z]{3}){0,3}"  # language and extended language subtags
+    r"(-[A-Za-z]{4})?"  # script
+    r"(-([A-Za-z]{2}|[0-9]{3}))?"  # region
+    r"(-([A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*"  # variants
+    r"(-[A-WY-Za-wy-z0-9](-[A-Za-z0-9]{2,8})+)*"  # extensions
+    r"(-x(-[A-Za-z0-9]{1,8})+)?$"  # private use
+)
+
+
+class Invalid(ValueError):
+    """A value of the right shape that is still not allowed; the message says why."""
+
+
+@dataclass(frozen=True)
+class Field:
+    """One key of a YAML mapping: whether it is required, and how its value is read."""
+
+    name: str
+    doc: str
+    read: Callable[[yaml.Node], Any]
+    required: bool = False
+
+
+def _scalar(node: yaml.Node) -> str:
+    if not isinstance(node, yaml.ScalarNode):
+        raise Invalid("must be a single value, not a list or mapping")
+    return node.value
+
+
+def text(node: yaml.Node) -> str:
+    value = _scalar(node).strip()
+    if not value:
+        raise Invalid("must not be empty")
+    return value
+
+
+def text_list(node: yaml.Node) -> tuple[str, ...]:
+    if isinstance(node, yaml.ScalarNode):
+        return (text(node),)
+    if not isinstance(node, yaml.SequenceNode):
+        raise Invalid("must be a list of names")
+    return tuple(text(item) for item in node.value)
+
+
+def date(node: yaml.Node) -> datetime.date:
+    value = _scalar(node).strip()
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise ValueError
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise Invalid(f"'{value}' is not a date: write it as YYYY-MM-DD") from None
+
+
+def page_size(node: yaml.Node) -> str:
+    value = _scalar(node).strip()
+    for known in PAGE_SIZES:
+        if value.lower() == known.lower():
+            return known
+    raise Invalid(f"'{value}' is not a page size: use one of " + ", ".join(PAGE_SIZES))
+
+
+def language(node: yaml.Node) -> str:
+    value = _scalar(node).strip()
+    if not BCP47.match(value):
+        raise Invalid(f"'{value}' is not a BCP 47 language tag such as en-GB")
+    return value
+
+
+def url(node: yaml.Node) -> str:
+    value = _scalar(node).strip()
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or " " in value:
+        raise Invalid(f"'{value}' is not an absolute http(s):// address")
+    return value
+
+
+def relative_path(node: yaml.Node) -> str:
+    value = text(node)
+    if value.startswith("/") or "\\" in value or ".." in value.split("/"):
+        raise Invalid(f"'{value}' must be a path inside the handbook folder")
+    return value
+
+
+def path_list(node: yaml.Node) -> tuple[str, ...]:
+    if not isinstance(node, yaml.SequenceNode) or not node.value:
+        raise Invalid("must be a list of chapter files")
+    return tuple(relative_path(item) for item in node.value)
+
+
+BOOK_FIELDS = (
+    Field("title", "the handbook's title", text, required=True),
+    Field("subtitle", "line under the title", text),
+    Field("series", "series name, e.g. Careers Handbooks", text),
+    Field("language", "BCP 47 tag, e.g. en-GB", language, required=True),
+    Field("authors", "list of names", text_list),
+    Field("publisher", "publisher's name", text),
+    Field("edition", "e.g. 2027 edition", text),
+    Field("date", "publication date, YYYY-MM-DD", date),
+    Field("description", "a blurb: back cover, EPUB description", text),
+    Field("rights", "copyright or licence line for the imprint page", text),
+    Field("identifier", "ISBN or URN, the EPUB's unique identifier", text),
+    Field("url", "address of the digital edition", url),
+    Field("page_size", "A5, A4 or Letter", page_size),
+    Field("cover", "path of a PNG or JPEG cover image in the folder", relative_path),
+    Field("chapters", "list of chapter files, in order", path_list),
+    Field("theme", "name of a theme in styles/", text),
+)
+
+CHAPTER_FIELDS = (
+    Field("title", "the chapter's title", text, required=True),
+    Field("short_title", "running-head text where the title is long", text),
+    Field("summary", "one sentence for the contents page and the fact sheet", text),
+)
+
+
+def _line(node: yaml.Node, first_line: int) -> int:
+    return node.start_mark.line + first_line
+
+
+def parse_mapping(
+    source: str, path: str, fields: tuple[Field, ...], first_line: int = 1, what: str = "file"
+) -> tuple[dict[str, Any], list[Finding]]:
+    """Read a YAML mapping against a schema; return the values and every problem found.
+
+    ``first_line`` is the file line that the text's first line stands on (front
+    matter starts on line 2 of a chapter file).
+    """
+    findings: list[Finding] = []
+    try:
+        root = yaml.compose(source, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+        line = mark.line + first_line if mark else first_line
+        problem = getattr(error, "problem", None) or str(error)
+        return {}, [Finding("E101", path, line, f"this {what} is not valid YAML: {problem}",
+                            "check the indentation and quote values that contain ': '")]
+    if root is None:
+        root = yaml.MappingNode("tag:yaml.org,2002:map", [])
+    if not isinstance(root, yaml.MappingNode):
+        return {}, [Finding("E102", path, _line(root, first_line),
+                            f"this {what} must be a mapping of 'key: value' lines")]
+    known = {field.name: field for field in fields}
+    values: dict[str, Any] = {}
+    for key_node, value_node in root.value:
+        key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
+        line = _line(key_node, first_line)
+        field = known.get(key)
+        if field is None:
+            findings.append(Finding("E103", path, line, f"unknown key '{key}'",
+                                    unknown_key_hint(key, known)))
+            continue
+        if key in values:
+            findings.append(Finding("E104", path, line, f"key '{key}' is given twice"))
+            continue
+        if isinstance(value_node, yaml.ScalarNode) and value_node.tag.endswith(":null"):
+            if field.required:
+                findings.append(Finding("E105", path, line, f"'{key}' must have a value"))
+            continue
+        try:
+            values[key] = field.read(value_node)
+        except Invalid as error:
+            findings.append(Finding("E106", path, _line(value_node, first_line),
+                                    f"{key}: {error}"))
+    for field in fields:
+        if field.required and field.name not in values and not any(
+                f.message.startswith(f"'{field.name}'") for f in findings):
+            # A missing key has no line of its own; front matter points at its opening '---'.
+            line = None if what == "file" else first_line - 1
+            findings.append(Finding("E107", path, line,
+                                    f"the required key '{field.name}' is missing",
+                                    f"add a line '{field.name}: ...' ({field.doc})"))
+    return values, findings

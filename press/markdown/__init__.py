@@ -1,0 +1,53 @@
+"""Python-Markdown configured with one extension per feature of the handbook format."""
+
+from __future__ import annotations
+
+import markdown
+
+from .barelinks import BareLinkExtension
+from .callouts import CalloutExtension
+from .captions import TableCaptionExtension
+from .ratings import RatingExtension
+from .testimonials import TestimonialExtension
+from .xrefs import ChapterLinkExtension
+
+# Typographic punctuation as the characters themselves, never named entities.
+PUNCTUATION = {
+    "left-single-quote": "‘",
+    "right-single-quote": "’",
+    "apostrophe": "’",
+    "left-double-quote": "“",
+    "right-double-quote": "”",
+    "left-angle-quote": "«",
+    "right-angle-quote": "»",
+    "mdash": "—",
+    "ndash": "–",
+    "ellipsis": "…",
+}
+
+
+def make_markdown(current: str = "chapter.md", chapters: frozenset[str] = frozenset()
+                  ) -> markdown.Markdown:
+    """A Markdown converter for one chapter of a handbook with the given chapter files."""
+    return markdown.Markdown(
+        extensions=[
+            "tables",
+            "fenced_code",
+            "sane_lists",
+            "toc",
+            "smarty",
+            "footnotes",
+            RatingExtension(),
+            CalloutExtension(),
+            TestimonialExtension(),
+            TableCaptionExtension(),
+            BareLinkExtension(),
+            ChapterLinkExtension(current=current, chapters=chapters),
+        ],
+        extension_configs={
+            "smarty": {"substitutions": PUNCTUATION},
+            "footnotes": {"SEPARATOR": "-", "BACKLINK_TEXT": "↩", "BACKLINK_TITLE": "Back to the text"},
+            "toc": {"permalink": False},
+        },
+        output_format="html",
+    )

@@ -1,0 +1,103 @@
+"""The handbook as data: small frozen records that flow from loader to writers."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PAGE_SIZES = {"A5": (148, 210), "A4": (210, 297), "Letter": (215.9, 279.4)}
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """The keys of book.yaml, validated and with their defaults applied."""
+
+    title: str
+    language: str
+    subtitle: str | None = None
+    series: str | None = None
+    authors: tuple[str, ...] = ()
+    publisher: str | None = None
+    edition: str | None = None
+    date: datetime.date | None = None
+    description: str | None = None
+    rights: str | None = None
+    identifier: str | None = None
+    url: str | None = None
+    page_size: str = "A5"
+    cover: str | None = None
+    chapters: tuple[str, ...] | None = None
+    theme: str = "default"
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """One chapter file: its front matter and its Markdown body."""
+
+    source: str  # the file's name inside the handbook folder, e.g. 02-the-role.md
+    display_path: str  # the path as the author would type it, for messages
+    number: int
+    title: str
+    body: str
+    body_line: int  # line number of the body's first line in the file
+    short_title: str | None = None
+    summary: str | None = None
+
+    @property
+    def anchor(self) -> str:
+        """The chapter's id where all chapters share one document."""
+        return "ch-" + Path(self.source).stem
+
+    @property
+    def running_title(self) -> str:
+        return self.short_title or self.title
+
+
+@dataclass(frozen=True)
+class Book:
+    """A loaded handbook folder: metadata, chapters and where they came from."""
+
+    slug: str
+    folder: Path
+    display_folder: str
+    metadata: Metadata
+    chapters: tuple[Chapter, ...]
+    publication_date: datetime.date
+    files: frozenset[str] = frozenset()  # every file in the folder, as relative POSIX paths
+
+    @property
+    def identifier(self) -> str:
+        """book.yaml's identifier, else a UUID derived from slug and edition (stable)."""
+        if self.metadata.identifier:
+            return self.metadata.identifier
+        name = f"careers-handbook:{self.slug}:{self.metadata.edition or ''}"
+        return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}"
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A section heading inside a rendered chapter, for contents and outline."""
+
+    level: int
+    title: str
+    anchor: str
+
+
+@dataclass(frozen=True)
+class Footnote:
+    """A footnote's text, taken out of the flow so each edition can place it."""
+
+    anchor: str
+    html: str
+
+
+@dataclass(frozen=True)
+class RenderedChapter:
+    """A chapter turned into HTML, ready for a template."""
+
+    chapter: Chapter
+    html: str
+    headings: tuple[Heading, ...] = ()
+    footnotes: tuple[Footnote, ...] = field(default_factory=tuple)

@@ -1,0 +1,71 @@
+"""The print PDF: the only importer of WeasyPrint, and its sandboxed URL fetcher."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
+
+from .findings import Finding, SourceError
+from .model import PAGE_SIZES, Book, RenderedChapter
+from .sources import PROJECT, STYLES
+
+FONTS = STYLES / "fonts"
+# Fontconfig reads this when WeasyPrint starts it: only the project's fonts exist.
+os.environ["FONTCONFIG_FILE"] = str(FONTS / "fonts.conf")
+
+import weasyprint  # noqa: E402  (after the font configuration above)
+from weasyprint.text.fonts import FontConfiguration  # noqa: E402
+
+LOGGER = logging.getLogger("press")
+TEMPLATES = PROJECT / "templates"
+
+
+class SandboxedFetcher(weasyprint.URLFetcher):
+    """Serves files inside the handbook folder and the theme; refuses everything else."""
+
+    def __init__(self, roots: list[Path]):
+        super().__init__()
+        self.roots = [root.resolve() for root in roots]
+        self.refused: list[str] = []
+
+    def fetch(self, url, headers=None):
+        parts = urlsplit(url)
+        if parts.scheme == "file":
+            path = Path(url2pathname(unquote(parts.path))).resolve()
+            if any(path.is_relative_to(root) for root in self.roots) and path.is_file():
+                return weasyprint.urls.URLFetcherResponse(url, path.read_bytes())
+        self.refused.append(url)
+        raise ValueError(f"the build may not read {url}")
+
+
+def stylesheet_paths(book: Book) -> list[Path]:
+    """The print edition's style sheets, in cascade order."""
+    return [STYLES / "fonts.css", STYLES / book.metadata.theme / "theme.css",
+            STYLES / "base.css", STYLES / "print.css"]
+
+
+def write_pdf(book: Book, html: str, target: Path,
+              font_config: FontConfiguration | None = None) -> None:
+    """Lay out the book's HTML and write the PDF to ``target``."""
+    fetcher = SandboxedFetcher([book.folder, STYLES, TEMPLATES])
+    font_config = font_config or FontConfiguration()
+    width, height = PAGE_SIZES[book.metadata.page_size]
+    page = weasyprint.CSS(string=f"@page {{ size: {width}mm {height}mm; }}")
+    stylesheets = [weasyprint.CSS(filename=path, url_fetcher=fetcher, font_config=font_config)
+                   for path in stylesheet_paths(book)]
+    document = weasyprint.HTML(string=html, base_url=str(book.folder) + os.sep,
+                               url_fetcher=fetcher)
+    LOGGER.info("Laying out %s", book.slug)
+    rendered = document.render(stylesheets=stylesheets + [page], font_config=font_config,
+                               pdf_tags=True)
+    if fetcher.refused:
+        raise SourceError(Finding("E301", book.display_folder, None,
+                                  f"the build may not read {url}",
+                                  "images and files must be inside the handbook folder")
+                          for url in fetcher.refused)
+    LOGGER.info("Writing %s", target.name)
+    rendered.write_pdf(target, pdf_variant="pdf/ua-1", pdf_tags=True,
+                       pdf_identifier=book.slug.encode())

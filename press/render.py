@@ -1,0 +1,94 @@
+"""Markdown chapters to HTML, and the Jinja2 environment that assembles a book."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import jinja2
+import lxml.html
+
+from .markdown import make_markdown
+from .model import Book, Heading, RenderedChapter
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+HEADING = re.compile(r'<h([2-6]) id="([^"]+)">(.*?)</h\1>', re.S)
+TAG = re.compile(r"<[^>]+>")
+
+
+def render_chapter(book: Book, index: int) -> RenderedChapter:
+    """One chapter's body as HTML, with its headings for contents and outline."""
+    chapter = book.chapters[index]
+    converter = make_markdown(chapter.source, frozenset(c.source for c in book.chapters))
+    body = converter.convert(chapter.body)
+    headings = tuple(
+        Heading(int(level), html.unescape(TAG.sub("", inner)).strip(), anchor)
+        for level, anchor, inner in HEADING.findall(body)
+    )
+    return RenderedChapter(chapter=chapter, html=body, headings=headings)
+
+
+def render_book(book: Book) -> tuple[RenderedChapter, ...]:
+    return tuple(render_chapter(book, index) for index in range(len(book.chapters)))
+
+
+def footnotes_at_calls(body: str) -> str:
+    """Print form of a chapter: each footnote's text moved to where it is called.
+
+    The PDF floats it to the foot of the page (``float: footnote``); the EPUB
+    keeps the notes at the chapter's end, as Python-Markdown writes them.
+    """
+    if 'class="footnote"' not in body:
+        return body
+    fragment = lxml.html.fragment_fromstring(body, create_parent="div")
+    for notes in fragment.find_class("footnote"):
+        for item in notes.iter("li"):
+            for backref in item.find_class("footnote-backref"):
+                _drop_keeping_tail(backref)
+            call = fragment.xpath(f'.//a[@href="#{item.get("id")}"]')
+            if not call:
+                continue
+            note = lxml.html.Element("span", {"class": "footnote", "id": item.get("id")})
+            note.text = item.text
+            for position, child in enumerate(item):
+                if child.tag == "p" and position == 0:  # the first paragraph runs on
+                    note.text = (note.text or "").strip() + (child.text or "")
+                    note.extend(child)
+                    continue
+                if child.tag == "p":  # later paragraphs start lines of their own
+                    child.tag = "span"
+                    child.set("class", "footnote-paragraph")
+                note.append(child)
+            sup = call[0].getparent()
+            note.tail = sup.tail
+            sup.getparent().replace(sup, note)
+        _drop_keeping_tail(notes)
+    inner = (fragment.text or "") + "".join(
+        lxml.html.tostring(child, encoding="unicode") for child in fragment)
+    return inner
+
+
+def _drop_keeping_tail(element) -> None:
+    """Remove an element from its tree, keeping the text that follows it."""
+    parent = element.getparent()
+    previous = element.getprevious()
+    tail = element.tail or ""
+    if previous is not None:
+        previous.tail = (previous.tail or "") + tail
+    else:
+        parent.text = (parent.text or "") + tail
+    parent.remove(element)
+
+
+def environment() -> jinja2.Environment:
+    """Templates that fail loudly: undefined names are errors, and text is escaped."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["long_date"] = lambda d: f"{d.day} {d:%B %Y}"
+    return env
