@@ -13,7 +13,7 @@ from .checks import check_book
 from .findings import SourceError
 from .model import Book
 from .render import environment, footnotes_at_calls, render_book
-from .sources import load_book
+from .sources import read_book
 
 LOGGER = logging.getLogger("press")
 FORMATS = ("pdf",)
@@ -30,8 +30,9 @@ class Built:
 
 def load_and_check(folder: Path, as_given: str) -> Book:
     """A handbook whose every source is sound, or SourceError with all that is not."""
-    book = load_book(folder, as_given)
-    findings = check_book(book)
+    book, findings = read_book(folder, as_given)
+    if book is not None:
+        findings += check_book(book)
     if findings:
         raise SourceError(findings)
     return book

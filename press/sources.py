@@ -6,6 +6,7 @@ import datetime
 import os
 import re
 from dataclasses import fields as dataclass_fields
+from dataclasses import replace
 from pathlib import Path
 
 from . import config
@@ -49,14 +50,27 @@ def handbook_folders(root: Path) -> list[Path]:
 
 def load_book(folder: Path, folder_as_given: str | None = None) -> Book:
     """Load and validate a handbook folder, or raise SourceError with every finding."""
+    book, findings = read_book(folder, folder_as_given)
+    if findings:
+        raise SourceError(findings)
+    return book
+
+
+def read_book(folder: Path, folder_as_given: str | None = None
+              ) -> tuple[Book | None, list[Finding]]:
+    """A handbook folder as far as it can be read, and every problem found on the way.
+
+    Where book.yaml has errors the book is still returned (with fallbacks for the
+    keys in error), so that the chapters can be checked in the same run.
+    """
     shown_folder = folder_as_given or str(folder)
     folder = folder.resolve()
     book_yaml = folder / "book.yaml"
     shown_yaml = display(shown_folder, "book.yaml")
     if not book_yaml.is_file():
-        raise SourceError([Finding("E001", shown_folder, None, "this folder has no book.yaml",
-                                   "a handbook folder needs a book.yaml with at least "
-                                   "'title' and 'language'")])
+        return None, [Finding("E001", shown_folder, None, "this folder has no book.yaml",
+                              "a handbook folder needs a book.yaml with at least "
+                              "'title' and 'language'")]
     findings: list[Finding] = []
     text, problems = read_text(book_yaml, shown_yaml)
     findings += problems
@@ -77,10 +91,11 @@ def load_book(folder: Path, folder_as_given: str | None = None) -> Book:
         findings += problems
         if chapter:
             chapters.append(chapter)
-    if findings:
-        raise SourceError(findings)
     known = {f.name for f in dataclass_fields(Metadata)}
-    metadata = Metadata(**{k: v for k, v in values.items() if k in known})
+    fallbacks = {"title": folder.name, "language": "und"}
+    metadata = Metadata(**{**fallbacks, **{k: v for k, v in values.items() if k in known}})
+    if metadata.theme not in themes():
+        metadata = replace(metadata, theme="default")
     return Book(
         slug=folder.name,
         folder=folder,
@@ -89,7 +104,7 @@ def load_book(folder: Path, folder_as_given: str | None = None) -> Book:
         chapters=tuple(chapters),
         publication_date=publication_date(metadata, folder, files),
         files=frozenset(files),
-    )
+    ), findings
 
 
 def _files(folder: Path) -> set[str]:

@@ -1,0 +1,82 @@
+"""Shared fixtures: handbooks built once per test session, and small handbooks made on disk."""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from press.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+FIRST_HANDBOOK = ROOT / "chapters" / "ai-ml-engineer"
+EVERY_FEATURE = ROOT / "tests" / "fixtures" / "every-feature"
+
+
+@dataclass
+class BuiltPdf:
+    """A built PDF and its text, page by page."""
+
+    path: Path
+    reader: pypdf.PdfReader
+    pages: list[str]
+
+    def page_of(self, needle: str) -> int:
+        """The 1-based number of the first page whose text holds ``needle``."""
+        for number, text in enumerate(self.pages, start=1):
+            if needle in text:
+                return number
+        raise AssertionError(f"{needle!r} is on no page")
+
+
+def build_pdf(handbook: Path, output: Path) -> BuiltPdf:
+    status = main(["pdf", str(handbook), "--output", str(output)])
+    assert status == 0
+    path = output / f"{handbook.name}.pdf"
+    reader = pypdf.PdfReader(path)
+    return BuiltPdf(path, reader, [page.extract_text() for page in reader.pages])
+
+
+@pytest.fixture(scope="session")
+def first_pdf(tmp_path_factory) -> BuiltPdf:
+    return build_pdf(FIRST_HANDBOOK, tmp_path_factory.mktemp("first"))
+
+
+@pytest.fixture(scope="session")
+def feature_pdf(tmp_path_factory) -> BuiltPdf:
+    return build_pdf(EVERY_FEATURE, tmp_path_factory.mktemp("features"))
+
+
+def write_handbook(folder: Path, files: dict[str, str]) -> Path:
+    """Make a handbook folder from {relative path: text}; text is dedented."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return folder
+
+
+MINIMAL_BOOK = """\
+    title: A Small Handbook
+    language: en-GB
+    date: 2026-03-01
+"""
+
+MINIMAL_CHAPTER = """\
+    ---
+    title: The only chapter
+    ---
+
+    Some text.
+"""
+
+
+@pytest.fixture
+def small_handbook(tmp_path):
+    """A valid one-chapter handbook; a test overwrites files to break it."""
+    return write_handbook(tmp_path / "small", {"book.yaml": MINIMAL_BOOK,
+                                                "01-only.md": MINIMAL_CHAPTER})

@@ -1,0 +1,128 @@
+"""The command line: exit statuses, messages as path:line, and nothing written for bad sources."""
+
+from __future__ import annotations
+
+import pytest
+
+from press.cli import main
+
+from .conftest import MINIMAL_BOOK, MINIMAL_CHAPTER, write_handbook
+
+BAD_SOURCES = [
+    pytest.param({"book.yaml": "titel: A Handbook\nlanguage: en-GB\n"},
+                 "book.yaml:1: error: unknown key 'titel'", "did you mean 'title'?",
+                 id="unknown-key"),
+    pytest.param({"book.yaml": "title: A\nlanguage: en-GB\ndate: 2026-13-01\n"},
+                 "book.yaml:3: error: date: '2026-13-01' is not a date", "YYYY-MM-DD",
+                 id="bad-date"),
+    pytest.param({"book.yaml": "title: A\nlanguage: en-GB\npage_size: A3\n"},
+                 "book.yaml:3: error: page_size: 'A3' is not a page size", "A5, A4, Letter",
+                 id="bad-page-size"),
+    pytest.param({"book.yaml": "title: A\nlanguage: english please\n"},
+                 "book.yaml:2: error: language: 'english please' is not a BCP 47", "",
+                 id="bad-language"),
+    pytest.param({"book.yaml": "title: A\nlanguage: en-GB\nurl: example.org\n"},
+                 "book.yaml:3: error: url: 'example.org' is not an absolute http(s)://", "",
+                 id="bad-url"),
+    pytest.param({"01-only.md": "---\ntitle: T\n---\n\nRated [stars: 11/10].\n"},
+                 "01-only.md:5: error: [stars: 11/10]: a rating cannot exceed its scale", "",
+                 id="rating-over-scale"),
+    pytest.param({"01-only.md": "---\ntitle: T\n---\n\n!!! danger\n    Careful.\n"},
+                 "01-only.md:5: error: unknown callout kind 'danger'", "note, tip, warning",
+                 id="unknown-callout"),
+    pytest.param({"01-only.md": "---\ntitle: T\n---\n\n# Title again\n"},
+                 "01-only.md:5: error: a '#' heading in a chapter's body", "start sections at '##'",
+                 id="level-one-heading"),
+    pytest.param({"01-only.md": "---\ntitle: T\n---\n\nSee [this](02-missing.md).\n"},
+                 "01-only.md:5: error: the link '02-missing.md' leads to a chapter that does "
+                 "not exist", "", id="missing-chapter-link"),
+    pytest.param({"01-only.md": "---\ntitle: T\n---\n\n![](images/x.png)\n"},
+                 "01-only.md:5: error: the image 'images/x.png' has no alt text", "",
+                 id="image-without-alt"),
+    pytest.param({"01-only.md": "---\ntitle: T\n---\n\nHi <script>alert(1)</script>\n"},
+                 "01-only.md:5: error: the HTML tag <script> is not allowed", "", id="script"),
+    pytest.param({"01-only.md": "---\nsummary: no title\n---\n\nText.\n"},
+                 "01-only.md:1: error: the required key 'title' is missing", "", id="no-title"),
+    pytest.param({"01-only.md": "---\ntitle: T\n---\n\nAn em dash gone wrong â€” here.\n"},
+                 "01-only.md:5: error: 'â€' looks like damaged text", "", id="mojibake"),
+]
+
+
+@pytest.mark.parametrize("files, message, hint", BAD_SOURCES)
+def test_bad_source_reports_its_place_and_exits_2_writing_nothing(
+        tmp_path, capsys, files, message, hint):
+    sources = {"book.yaml": MINIMAL_BOOK, "01-only.md": MINIMAL_CHAPTER}
+    folder = write_handbook(tmp_path / "bad", {**sources})
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    output = tmp_path / "out"
+    status = main(["pdf", str(folder), "--output", str(output)])
+    captured = capsys.readouterr()
+    assert status == 2
+    assert f"{folder}/{message}" in captured.err
+    assert hint in captured.err
+    assert "Traceback" not in captured.err
+    assert not output.exists() or not any(output.iterdir())
+
+
+def test_all_errors_of_a_run_are_reported_together(tmp_path, capsys):
+    folder = write_handbook(tmp_path / "bad", {
+        "book.yaml": "titel: A\nlanguage: en-GB\n",
+        "01-a.md": "---\ntitle: A\n---\n\n[stars: 6/5] and [stars: words]\n",
+        "02-b.md": "---\ntitle: B\n---\n\n!!! danger\n    x\n"})
+    assert main(["check", str(folder)]) == 2
+    err = capsys.readouterr().err
+    assert "book.yaml:1: error: unknown key 'titel'" in err
+    assert "01-a.md:5: error: [stars: 6/5]" in err
+    assert "01-a.md:5: error: [stars: words]" in err
+    assert "02-b.md:5: error: unknown callout kind 'danger'" in err
+    assert "5 errors; nothing was written" in err
+
+
+def test_paths_in_messages_are_as_the_author_typed_them(tmp_path, capsys, monkeypatch):
+    write_handbook(tmp_path / "handbooks" / "mine", {
+        "book.yaml": MINIMAL_BOOK, "01-a.md": "---\ntitle: A\n---\n\n[stars: 9/5]\n"})
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "handbooks/mine"]) == 2
+    assert "handbooks/mine/01-a.md:5: error:" in capsys.readouterr().err
+
+
+def test_a_good_handbook_builds_and_says_where(small_handbook, tmp_path, capsys):
+    output = tmp_path / "out"
+    assert main(["pdf", str(small_handbook), "--output", str(output)]) == 0
+    assert (output / "small.pdf").read_bytes().startswith(b"%PDF-")
+    out = capsys.readouterr().out
+    assert str(output / "small.pdf") in out
+
+
+def test_a_failed_build_leaves_the_earlier_file_untouched(small_handbook, tmp_path):
+    output = tmp_path / "out"
+    assert main(["pdf", str(small_handbook), "--output", str(output)]) == 0
+    before = (output / "small.pdf").read_bytes()
+    (small_handbook / "01-only.md").write_text("---\ntitle: T\n---\n\n[stars: 12/10]\n")
+    assert main(["pdf", str(small_handbook), "--output", str(output)]) == 2
+    assert (output / "small.pdf").read_bytes() == before
+    assert sorted(p.name for p in output.iterdir()) == ["small.pdf"]
+
+
+def test_check_reports_a_clean_handbook(small_handbook, capsys):
+    assert main(["check", str(small_handbook)]) == 0
+    assert "no problems found" in capsys.readouterr().out
+
+
+def test_unknown_command_and_missing_folder_exit_2(tmp_path, capsys):
+    assert main(["poster"]) == 2
+    assert main(["pdf", str(tmp_path / "nowhere")]) == 2
+    err = capsys.readouterr().err
+    assert "invalid choice: 'poster'" in err
+    assert "nowhere: no such handbook folder" in err
+
+
+def test_folder_without_book_yaml_is_a_source_error(tmp_path, capsys):
+    (tmp_path / "empty").mkdir()
+    assert main(["pdf", str(tmp_path / "empty")]) == 2
+    assert f"{tmp_path / 'empty'}: error: this folder has no book.yaml" in capsys.readouterr().err
+
+
+def test_shipped_handbooks_are_clean():
+    assert main(["check"]) == 0

@@ -1,0 +1,244 @@
+"""End-to-end: build handbooks and read back what a reader of the PDF sees."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pypdfium2
+import pytest
+
+from press.sources import load_book
+
+from .conftest import EVERY_FEATURE, FIRST_HANDBOOK
+
+MM = 72 / 25.4
+SHIPPED_FONTS = {"Charis-SIL", "Charis-SIL-Bold", "Charis-SIL-Italic", "Charis-SIL-Bold-Italic",
+                 "Inter", "Inter-Italic", "Inter-Semi-Bold", "Inter-Semi-Bold-Italic",
+                 "Inter-Bold", "JetBrains-Mono", "JetBrains-Mono-Bold", "Noto-Emoji",
+                 "Noto-Emoji-Bold"}
+
+
+def chapter_titles(handbook: Path) -> list[str]:
+    return [chapter.title for chapter in load_book(handbook).chapters]
+
+
+def contents_entries(built) -> list[tuple[str, int]]:
+    """(chapter number, page) pairs read from the contents page(s)."""
+    first = built.page_of("Contents")
+    text = "\n".join(built.pages[first - 1:first + 1])
+    return [(number, int(page)) for number, page in
+            re.findall(r"^(\d)\s.*?\.\s*(\d+)\s*$", text, re.M)]
+
+
+def chapter_start_pages(built, handbook: Path) -> list[int]:
+    """The pages on which each chapter's opening ('Chapter N' over its title) stands."""
+    pages = []
+    for number, title in enumerate(chapter_titles(handbook), start=1):
+        words = title.split()[0]
+        pages.append(next(i for i, text in enumerate(built.pages, start=1)
+                          if re.search(rf"CHAPTER {number}\s*\n\s*{re.escape(words)}", text)))
+    return pages
+
+
+def test_every_chapter_title_is_in_the_pdf(first_pdf):
+    text = " ".join(" ".join(page.split()) for page in first_pdf.pages)
+    for title in chapter_titles(FIRST_HANDBOOK):
+        assert title in text
+
+
+@pytest.mark.parametrize("fixture", ["first_pdf", "feature_pdf"])
+def test_contents_page_numbers_are_the_pages_chapters_start_on(fixture, request):
+    built = request.getfixturevalue(fixture)
+    handbook = FIRST_HANDBOOK if fixture == "first_pdf" else EVERY_FEATURE
+    entries = contents_entries(built)
+    starts = chapter_start_pages(built, handbook)
+    assert [page for _, page in entries] == starts
+    assert len(entries) == len(chapter_titles(handbook))
+
+
+def test_chapters_open_on_right_hand_pages(first_pdf):
+    assert all(page % 2 == 1 for page in chapter_start_pages(first_pdf, FIRST_HANDBOOK))
+
+
+def test_outline_lists_every_chapter_with_its_sections(first_pdf):
+    outline = first_pdf.reader.outline
+    top = [item for item in outline if not isinstance(item, list)]
+    titles = [item.title for item in top]
+    assert titles == ["Contents"] + chapter_titles(FIRST_HANDBOOK)
+    starts = chapter_start_pages(first_pdf, FIRST_HANDBOOK)
+    assert [first_pdf.reader.get_destination_page_number(item) + 1 for item in top[1:]] == starts
+    sections = [item.title for group in outline if isinstance(group, list) for item in group]
+    assert "Typical daily responsibilities" in sections
+    assert "AI engineer vs related data roles" in sections
+
+
+def test_all_fonts_are_embedded_and_shipped(first_pdf):
+    seen = set()
+    for page in first_pdf.reader.pages:
+        fonts = page["/Resources"].get("/Font", {})
+        for font in fonts.values():
+            font = font.get_object()
+            descendant = font["/DescendantFonts"][0].get_object()
+            descriptor = descendant["/FontDescriptor"].get_object()
+            assert any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
+            seen.add(font["/BaseFont"].split("+", 1)[1])
+    assert seen <= SHIPPED_FONTS, seen - SHIPPED_FONTS
+    assert {"Charis-SIL", "Inter-Bold"} <= seen
+
+
+def test_page_size_is_a5(first_pdf):
+    for page in first_pdf.reader.pages:
+        assert float(page.mediabox.width) == pytest.approx(148 * MM, abs=0.5)
+        assert float(page.mediabox.height) == pytest.approx(210 * MM, abs=0.5)
+
+
+def test_page_size_follows_book_yaml(tmp_path):
+    from .conftest import build_pdf, write_handbook, MINIMAL_CHAPTER
+    folder = write_handbook(tmp_path / "letter", {
+        "book.yaml": "title: Letter\nlanguage: en-US\npage_size: Letter\n",
+        "01-a.md": MINIMAL_CHAPTER})
+    built = build_pdf(folder, tmp_path / "out")
+    page = built.reader.pages[0]
+    assert float(page.mediabox.width) == pytest.approx(8.5 * 72, abs=0.5)
+    assert float(page.mediabox.height) == pytest.approx(11 * 72, abs=0.5)
+
+
+def test_metadata_title_authors_language_and_tags(feature_pdf):
+    info = feature_pdf.reader.metadata
+    assert info.title == "Every Feature"
+    assert info.author == "Ada Example, Grace Sample"
+    root = feature_pdf.reader.trailer["/Root"]
+    assert root["/Lang"] == "en-GB"
+    assert root["/MarkInfo"]["/Marked"] == True  # noqa: E712 (a PDF boolean object)
+    assert "/StructTreeRoot" in root
+
+
+def test_front_matter_pages(feature_pdf):
+    imprint = feature_pdf.pages[feature_pdf.page_of("Identifier") - 1]
+    for fact in ("First test edition", "15 January 2026", "Test Press",
+                 "© 2026 Test Press. Some rights reserved.", "https://example.org/every-feature"):
+        assert fact in imprint
+    assert feature_pdf.page_of("Every Feature") == 1  # the cover
+
+
+def running_head(path: Path, number: int) -> str:
+    """The text in the top margin of page ``number`` (1-based)."""
+    page = pypdfium2.PdfDocument(path)[number - 1]
+    width, height = page.get_size()
+    return page.get_textpage().get_text_bounded(0, height - 16 * MM, width, height).strip()
+
+
+def test_running_heads_book_title_left_chapter_title_right(first_pdf):
+    starts = chapter_start_pages(first_pdf, FIRST_HANDBOOK)
+    work = starts[2]  # "The work" runs over several pages
+    assert running_head(first_pdf.path, work + 1) == "AI / ML Engineer"  # a left page
+    assert running_head(first_pdf.path, work + 2) == "The work"  # a right page
+    for start in starts:  # no running head over a chapter's opening
+        assert running_head(first_pdf.path, start) == ""
+
+
+def test_running_head_uses_the_short_title(first_pdf):
+    start = chapter_start_pages(first_pdf, FIRST_HANDBOOK)[5]
+    heads = {running_head(first_pdf.path, page) for page in range(start + 1, start + 4)}
+    assert "Pros, cons and myths" in heads
+
+
+def test_long_table_repeats_its_header_and_keeps_every_row_once(feature_pdf):
+    pages_with_rows = [text for text in feature_pdf.pages if re.search(r"Row \d\d ", text)]
+    assert len(pages_with_rows) >= 3
+    for text in pages_with_rows:
+        assert re.search(r"Row\s+Focus\s+Tools\s+Notes\s+Level", text), "header not repeated"
+    everything = " ".join(" ".join(feature_pdf.pages).split())
+    for row in range(1, 61):
+        assert len(re.findall(rf"Row {row:02d}\b", everything)) == 1, row
+
+
+def test_no_table_row_is_split_across_pages(feature_pdf):
+    for text in feature_pdf.pages:
+        text = " ".join(text.split())
+        for row in re.findall(r"Row (\d\d)\b", text):
+            assert f"Level {row}" in text
+
+
+def test_table_caption_follows_its_table_on_the_same_page(feature_pdf):
+    page = feature_pdf.page_of("A table longer than a page.")
+    assert "Row 60" in " ".join(feature_pdf.pages[page - 1].split())
+
+
+def test_star_ratings_carry_their_meaning_as_text(first_pdf, feature_pdf):
+    assert "9 out of 10 stars" in " ".join(" ".join(first_pdf.pages).split())
+    features = " ".join(" ".join(feature_pdf.pages).split())
+    for text in ("4.5 out of 5 stars", "3 out of 5 stars", "0 out of 5 stars",
+                 "7.5 out of 10 stars"):
+        assert text in features
+
+
+def test_star_ratings_are_vector_shapes_not_glyphs(feature_pdf):
+    page = feature_pdf.reader.pages[feature_pdf.page_of("4.5 out of 5 stars") - 1]
+    content = page.get_contents().get_data()
+    # Each star is a filled or stroked path drawn by the page itself.
+    assert content.count(b" f\n") + content.count(b"\nf\n") + content.count(b" S\n") > 10
+    assert "★" not in feature_pdf.pages[feature_pdf.page_of("4.5 out of 5 stars") - 1]
+
+
+def test_chapter_links_are_followed_by_their_page_number(feature_pdf):
+    start = feature_pdf.page_of("A wide table")  # chapter 2's first page
+    assert f"the tables chapter (page {start})" in " ".join(feature_pdf.pages[6].split()) or \
+        f"the tables chapter (page {start})" in " ".join(" ".join(feature_pdf.pages).split())
+    long_table = feature_pdf.page_of("A long table")
+    assert f"long table (page {long_table})" in " ".join(" ".join(feature_pdf.pages).split())
+
+
+def test_chapter_links_are_clickable(feature_pdf):
+    page = feature_pdf.reader.pages[feature_pdf.page_of("the tables chapter") - 1]
+    destinations = [annotation.get_object().get("/Dest") or annotation.get_object().get("/A")
+                    for annotation in page.get("/Annots", [])]
+    assert any(destination is not None for destination in destinations)
+
+
+def test_footnotes_sit_at_the_foot_of_their_page(feature_pdf):
+    number = feature_pdf.page_of("A sentence with a footnote")
+    text = feature_pdf.pages[number - 1]
+    assert "The first footnote." in text
+    assert text.index("The first footnote.") > text.index("and a line break")
+
+
+def test_typographic_punctuation_is_real_characters(feature_pdf):
+    text = " ".join(" ".join(feature_pdf.pages).split())
+    assert "“Straight quotes” become curly, – is an en dash, — is an em dash, and … an ellipsis" in text
+    assert "It’s an apostrophe" in text
+
+
+def test_testimonials_keep_their_attribution(first_pdf):
+    text = " ".join(" ".join(first_pdf.pages).split())
+    assert "— ML engineer · 4 years in, applied AI" in text
+    assert "— Research engineer · 9 years in, big tech" in text
+
+
+@pytest.mark.parametrize("fixture", ["first_pdf", "feature_pdf"])
+def test_no_glyph_runs_outside_the_type_area(fixture, request):
+    """Body text stays between the side margins; nothing reaches the trim on any side."""
+    built = request.getfixturevalue(fixture)
+    document = pypdfium2.PdfDocument(built.path)
+    inner, outer, edge = 17 * MM, 14 * MM, 8 * MM
+    last = len(document)
+    for index in range(1, last - 1):  # the covers run to the edges by design
+        page = document[index]
+        width, height = page.get_size()
+        left, right = (inner, width - outer) if (index + 1) % 2 else (outer, width - inner)
+        text = page.get_textpage()
+        for char in range(text.count_chars()):
+            if text.get_text_range(char, 1).isspace():
+                continue
+            x0, y0, x1, y1 = text.get_charbox(char)
+            # 1 pt of slack for glyphs whose outlines overhang their origin (an A, a T).
+            assert left - 1 <= x0 and x1 <= right + 1, (index + 1, text.get_text_range(char, 1))
+            assert edge <= y0 and y1 <= height - edge, (index + 1, text.get_text_range(char, 1))
+
+
+def test_emoji_are_drawn_by_the_shipped_emoji_font(feature_pdf):
+    page = feature_pdf.reader.pages[feature_pdf.page_of("🤖") - 1]
+    names = {font.get_object()["/BaseFont"].split("+", 1)[1]
+             for font in page["/Resources"]["/Font"].values()}
+    assert "Noto-Emoji" in names
