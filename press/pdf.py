@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import calendar
+import contextlib
 import logging
 import os
 from pathlib import Path
@@ -47,6 +49,19 @@ def stylesheet_paths(book: Book) -> list[Path]:
             STYLES / "base.css", STYLES / "print.css"]
 
 
+@contextlib.contextmanager
+def source_date(book: Book):
+    """Stamp the fonts that fontTools subsets with the book's date, never the clock."""
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    date = book.publication_date
+    os.environ["SOURCE_DATE_EPOCH"] = saved or str(calendar.timegm(date.timetuple()))
+    try:
+        yield
+    finally:
+        if saved is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+
+
 def write_pdf(book: Book, html: str, target: Path,
               font_config: FontConfiguration | None = None) -> None:
     """Lay out the book's HTML and write the PDF to ``target``."""
@@ -67,5 +82,6 @@ def write_pdf(book: Book, html: str, target: Path,
                                   "images and files must be inside the handbook folder")
                           for url in fetcher.refused)
     LOGGER.info("Writing %s", target.name)
-    rendered.write_pdf(target, pdf_variant="pdf/ua-1", pdf_tags=True,
-                       pdf_identifier=book.slug.encode())
+    with source_date(book):
+        rendered.write_pdf(target, pdf_variant="pdf/ua-1", pdf_tags=True,
+                           pdf_identifier=book.slug.encode())

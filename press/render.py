@@ -60,6 +60,7 @@ def footnotes_at_calls(body: str) -> str:
                     child.tag = "span"
                     child.set("class", "footnote-paragraph")
                 note.append(child)
+            _strip_trailing_space(note)
             sup = call[0].getparent()
             note.tail = sup.tail
             sup.getparent().replace(sup, note)
@@ -67,6 +68,15 @@ def footnotes_at_calls(body: str) -> str:
     inner = (fragment.text or "") + "".join(
         lxml.html.tostring(child, encoding="unicode") for child in fragment)
     return inner
+
+
+def _strip_trailing_space(element) -> None:
+    """Drop the space Python-Markdown leaves before a footnote's back-link."""
+    last = element[-1] if len(element) else None
+    if last is not None and last.tail is not None:
+        last.tail = last.tail.rstrip()
+    elif last is None and element.text:
+        element.text = element.text.rstrip()
 
 
 def _drop_keeping_tail(element) -> None:

@@ -242,3 +242,13 @@ def test_emoji_are_drawn_by_the_shipped_emoji_font(feature_pdf):
     names = {font.get_object()["/BaseFont"].split("+", 1)[1]
              for font in page["/Resources"]["/Font"].values()}
     assert "Noto-Emoji" in names
+
+
+def test_same_sources_give_the_same_bytes_in_another_folder(tmp_path):
+    import shutil
+    from .conftest import build_pdf
+    first = shutil.copytree(EVERY_FEATURE, tmp_path / "a" / "every-feature")
+    second = shutil.copytree(EVERY_FEATURE, tmp_path / "b" / "every-feature")
+    one = build_pdf(first, tmp_path / "out-a").path.read_bytes()
+    two = build_pdf(second, tmp_path / "out-b").path.read_bytes()
+    assert one == two
