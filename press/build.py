@@ -45,7 +45,7 @@ def print_html(book: Book) -> str:
         type(rendered)(chapter=rendered.chapter, html=footnotes_at_calls(rendered.html),
                        headings=rendered.headings)
         for rendered in chapters)
-    cover_url = (book.folder / book.metadata.cover).as_uri() if book.metadata.cover else ""
+    cover_url = book.metadata.cover or ""  # relative to the handbook folder
     return environment().get_template("book.html.j2").render(
         book=book, chapters=chapters, identifier=book.identifier, version=__version__,
         cover_url=cover_url)

@@ -8,11 +8,10 @@ import logging
 import os
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
-from urllib.request import url2pathname
 
 from .findings import Finding, SourceError
 from .model import PAGE_SIZES, Book, RenderedChapter
-from .sources import PROJECT, STYLES
+from .sources import STYLES
 
 FONTS = STYLES / "fonts"
 # Fontconfig reads this when WeasyPrint starts it: only the project's fonts exist.
@@ -22,31 +21,37 @@ import weasyprint  # noqa: E402  (after the font configuration above)
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 
 LOGGER = logging.getLogger("press")
-TEMPLATES = PROJECT / "templates"
+
+
+# Every file reaches WeasyPrint under a fixed address, so nothing in the PDF depends on
+# the folder the handbook or the project lies in.
+HANDBOOK_URL = "file:///handbook/"
+STYLES_URL = "file:///theme/styles/"
 
 
 class SandboxedFetcher(weasyprint.URLFetcher):
-    """Serves files inside the handbook folder and the theme; refuses everything else."""
+    """Serves the handbook folder and the theme under fixed addresses; refuses the rest."""
 
-    def __init__(self, roots: list[Path]):
+    def __init__(self, handbook: Path):
         super().__init__()
-        self.roots = [root.resolve() for root in roots]
+        self.roots = {HANDBOOK_URL: handbook.resolve(), STYLES_URL: STYLES.resolve()}
         self.refused: list[str] = []
 
     def fetch(self, url, headers=None):
-        parts = urlsplit(url)
-        if parts.scheme == "file":
-            path = Path(url2pathname(unquote(parts.path))).resolve()
-            if any(path.is_relative_to(root) for root in self.roots) and path.is_file():
-                return weasyprint.urls.URLFetcherResponse(url, path.read_bytes())
+        for prefix, root in self.roots.items():
+            if url.startswith(prefix):
+                relative = unquote(urlsplit(url).path)[len(urlsplit(prefix).path):]
+                path = (root / relative).resolve()
+                if path.is_relative_to(root) and path.is_file():
+                    return weasyprint.urls.URLFetcherResponse(url, path.read_bytes())
         self.refused.append(url)
         raise ValueError(f"the build may not read {url}")
 
 
-def stylesheet_paths(book: Book) -> list[Path]:
+def stylesheet_urls(book: Book) -> list[str]:
     """The print edition's style sheets, in cascade order."""
-    return [STYLES / "fonts.css", STYLES / book.metadata.theme / "theme.css",
-            STYLES / "base.css", STYLES / "print.css"]
+    return [STYLES_URL + name for name in
+            ("fonts.css", f"{book.metadata.theme}/theme.css", "base.css", "print.css")]
 
 
 @contextlib.contextmanager
@@ -65,14 +70,13 @@ def source_date(book: Book):
 def write_pdf(book: Book, html: str, target: Path,
               font_config: FontConfiguration | None = None) -> None:
     """Lay out the book's HTML and write the PDF to ``target``."""
-    fetcher = SandboxedFetcher([book.folder, STYLES, TEMPLATES])
+    fetcher = SandboxedFetcher(book.folder)
     font_config = font_config or FontConfiguration()
     width, height = PAGE_SIZES[book.metadata.page_size]
     page = weasyprint.CSS(string=f"@page {{ size: {width}mm {height}mm; }}")
-    stylesheets = [weasyprint.CSS(filename=path, url_fetcher=fetcher, font_config=font_config)
-                   for path in stylesheet_paths(book)]
-    document = weasyprint.HTML(string=html, base_url=str(book.folder) + os.sep,
-                               url_fetcher=fetcher)
+    stylesheets = [weasyprint.CSS(url=url, url_fetcher=fetcher, font_config=font_config)
+                   for url in stylesheet_urls(book)]
+    document = weasyprint.HTML(string=html, base_url=HANDBOOK_URL, url_fetcher=fetcher)
     LOGGER.info("Laying out %s", book.slug)
     rendered = document.render(stylesheets=stylesheets + [page], font_config=font_config,
                                pdf_tags=True)

@@ -252,3 +252,10 @@ def test_same_sources_give_the_same_bytes_in_another_folder(tmp_path):
     one = build_pdf(first, tmp_path / "out-a").path.read_bytes()
     two = build_pdf(second, tmp_path / "out-b").path.read_bytes()
     assert one == two
+
+
+def test_pictures_are_placed_from_the_handbook_folder(feature_pdf):
+    page = feature_pdf.reader.pages[feature_pdf.page_of("Pictures") - 1]
+    objects = [xobject.get_object() for xobject in page["/Resources"]["/XObject"].values()]
+    assert any(obj["/Subtype"] == "/Image" and obj["/Width"] == 240 for obj in objects)  # PNG
+    assert any(obj["/Subtype"] == "/Form" for obj in objects)  # the SVG, drawn as vectors
