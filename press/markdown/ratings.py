@@ -119,7 +119,7 @@ class RatingInlineProcessor(InlineProcessor):
 
 
 class RatingLineTreeprocessor(Treeprocessor):
-    """A paragraph holding nothing but a rating becomes a rating line of its own."""
+    """Mark paragraphs with ratings: alone on a line, or set in the running text."""
 
     def run(self, root):
         for paragraph in root.iter("p"):
@@ -128,6 +128,8 @@ class RatingLineTreeprocessor(Treeprocessor):
                     and not (paragraph.text or "").strip()
                     and not (children[0].tail or "").strip()):
                 paragraph.set("class", "rating-line")
+            elif any(child.get("class") == "rating" for child in paragraph.iter("span")):
+                paragraph.set("class", "with-rating")
 
 
 class RatingExtension(Extension):

@@ -55,9 +55,8 @@ class ChapterLinkTreeprocessor(Treeprocessor):
                 continue
             source, fragment = local
             element.set("href", "#" + target_anchor(source, fragment))
-            if source != self.current or not fragment:
-                classes = (element.get("class", "") + " xref").strip()
-                element.set("class", classes)
+            if not element.get("class", "").startswith("footnote"):
+                element.set("class", (element.get("class", "") + " xref").strip())
 
 
 class ChapterLinkExtension(Extension):
