@@ -23,14 +23,18 @@ from .markdown.xrefs import split_local_link
 from .model import Book, Chapter
 from .sources import STYLES
 
-FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+FENCE = re.compile(r"^(`{3,}|~{3,})")  # Python-Markdown's fences start at the margin
 CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
-ATX_HEADING = re.compile(r"^\s{0,3}(#{1,6})(?:\s+(.*?))?\s*#*\s*$")
-SETEXT_H1 = re.compile(r"^\s{0,3}=+\s*$")
+ATX_HEADING = re.compile(r"^(#{1,6})(?!#)\s*(.*?)\s*#*\s*$")  # "#Title" is a heading too
+SETEXT_H1 = re.compile(r"^=+\s*$")
+SETEXT_H2 = re.compile(r"^-+\s*$")
+NOT_A_SETEXT_TITLE = re.compile(r"^\s*([-*+>|]|\d+\.|!!!|#|$)|^    ")
 RATING = re.compile(r"\[stars:([^\]\n]*)\]", re.I)
 CALLOUT = re.compile(r"^\s*!!!\s*([\w-]+)")
 IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
-LINK = re.compile(r"(?<!!)\[(?:[^\]\[]|\[[^\]]*\])*\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
+URL = r"<?((?:[^()\s<>]|\([^()\s]*\))*)>?"  # balanced parentheses may stand in an address
+LINK = re.compile(r"(?<!!)\[(?:[^\]\[]|\[[^\]]*\])*\]\(\s*" + URL + r"(?:\s+\"[^\"]*\")?\s*\)")
+REFERENCE = re.compile(r"^\s{0,3}\[(?!\^)[^\]]+\]:\s*" + URL + r"(?:\s|$)")
 HTML_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)(?=[\s/>])([^>]*)>")
 HTML_ATTRIBUTE = re.compile(r"([A-Za-z_:][\w:.-]*)\s*(?:=\s*(\"[^\"]*\"|'[^']*'|[^\s\"'>]+))?")
 CAPTION = re.compile(r"^\s*Table:")
@@ -54,8 +58,12 @@ def check_book(book: Book) -> list[Finding]:
     return findings
 
 
-def source_lines(chapter: Chapter) -> Iterator[tuple[int, str]]:
-    """The body's lines with their file line numbers, code blocks left out."""
+def source_lines(chapter: Chapter, keep_code_spans: bool = False
+                 ) -> Iterator[tuple[int, str]]:
+    """The body's lines with their file line numbers, code blocks left out.
+
+    Code spans are blanked (their text is not Markdown) unless ``keep_code_spans``.
+    """
     fence = None
     for offset, line in enumerate(chapter.body.split("\n")):
         number = chapter.body_line + offset
@@ -67,7 +75,8 @@ def source_lines(chapter: Chapter) -> Iterator[tuple[int, str]]:
         if match:
             fence = match.group(1)
             continue
-        yield number, CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
+        yield number, line if keep_code_spans else CODE_SPAN.sub(
+            lambda m: " " * len(m.group(0)), line)
 
 
 def heading_text(raw: str) -> str:
@@ -78,12 +87,16 @@ def heading_text(raw: str) -> str:
 
 
 def heading_slugs(chapter: Chapter) -> set[str]:
-    """The ids that Python-Markdown's toc gives the chapter's headings (and footnotes)."""
+    """The ids that Python-Markdown's toc gives the chapter's headings."""
     used: set[str] = set()
-    for _, line in source_lines(chapter):
+    previous = ""
+    for _, line in source_lines(chapter, keep_code_spans=True):
         match = ATX_HEADING.match(line)
         if match and match.group(2):
             used.add(unique(slugify(heading_text(match.group(2)), "-"), used))
+        elif SETEXT_H2.match(line) and not NOT_A_SETEXT_TITLE.match(previous):
+            used.add(unique(slugify(heading_text(previous.strip()), "-"), used))
+        previous = line
     return used
 
 
@@ -100,7 +113,7 @@ def check_chapter(book: Book, chapter: Chapter, anchors: dict[str, set[str]]) ->
         if heading and len(heading.group(1)) == 1:
             error("E201", number, "a '#' heading in a chapter's body",
                   "the chapter's title comes from its front matter: start sections at '##'")
-        if SETEXT_H1.match(line) and previous.strip() and not TABLE_ROW.match(previous):
+        if SETEXT_H1.match(line) and not NOT_A_SETEXT_TITLE.match(previous):
             error("E201", number - 1, "an '===' underlined heading is a top-level heading",
                   "the chapter's title comes from its front matter: start sections at '##'")
         for match in RATING.finditer(line):
@@ -112,12 +125,15 @@ def check_chapter(book: Book, chapter: Chapter, anchors: dict[str, set[str]]) ->
         if callout and callout.group(1).lower() not in KINDS:
             error("E203", number, f"unknown callout kind '{callout.group(1)}'",
                   "known kinds: " + ", ".join(KINDS))
-        if CAPTION.match(line) and not _after_table(chapter, number):
+        if CAPTION.match(line) and TABLE_ROW.match(previous):
+            error("E204", number, "a 'Table:' caption needs a blank line above it",
+                  "without one the caption joins the table and breaks it")
+        elif CAPTION.match(line) and not _after_table(chapter, number):
             error("E204", number, "a 'Table:' caption must follow its table",
                   "put the caption paragraph right after the table's last row")
         for match in IMAGE.finditer(line):
             findings += _check_image(book, chapter, number, match.group(1), match.group(2))
-        for match in LINK.finditer(line):
+        for match in [*LINK.finditer(line), *REFERENCE.finditer(line)]:
             findings += _check_link(book, chapter, number, match.group(1), anchors)
         findings += _check_html(path, number, line)
         findings += check_text(book, path, number, line)
@@ -192,9 +208,13 @@ def _closest_anchor(fragment: str, known: set[str]) -> str:
 
 def _check_html(path: str, number: int, line: str) -> list[Finding]:
     found = []
+    reported = set()
     for match in HTML_TAG.finditer(line):
         tag = match.group(2).lower()
+        if match.group(1) and (tag in reported or tag in ALLOWED_HTML):
+            continue  # a closing tag: its opening tag has been judged
         if tag not in ALLOWED_HTML:
+            reported.add(tag)
             found.append(Finding("E214", path, number, f"the HTML tag <{tag}> is not allowed",
                                  "allowed: " + ", ".join(f"<{t}>" for t in ALLOWED_HTML)))
             continue

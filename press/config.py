@@ -147,7 +147,10 @@ def parse_mapping(
     try:
         root = yaml.compose(source, Loader=yaml.SafeLoader)
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+        mark = getattr(error, "problem_mark", None)
+        if "quoted scalar" in (getattr(error, "context", None) or ""):
+            mark = error.context_mark  # an unclosed quote: point where it opens
+        mark = mark or getattr(error, "context_mark", None)
         line = mark.line + first_line if mark else first_line
         problem = getattr(error, "problem", None) or str(error)
         return {}, [Finding("E101", path, line, f"this {what} is not valid YAML: {problem}",
@@ -159,6 +162,7 @@ def parse_mapping(
                             f"this {what} must be a mapping of 'key: value' lines")]
     known = {field.name: field for field in fields}
     values: dict[str, Any] = {}
+    given: set[str] = set()
     for key_node, value_node in root.value:
         key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
         line = _line(key_node, first_line)
@@ -167,9 +171,10 @@ def parse_mapping(
             findings.append(Finding("E103", path, line, f"unknown key '{key}'",
                                     unknown_key_hint(key, known)))
             continue
-        if key in values:
+        if key in given:
             findings.append(Finding("E104", path, line, f"key '{key}' is given twice"))
             continue
+        given.add(key)
         if isinstance(value_node, yaml.ScalarNode) and value_node.tag.endswith(":null"):
             if field.required:
                 findings.append(Finding("E105", path, line, f"'{key}' must have a value"))
@@ -180,8 +185,7 @@ def parse_mapping(
             findings.append(Finding("E106", path, _line(value_node, first_line),
                                     f"{key}: {error}"))
     for field in fields:
-        if field.required and field.name not in values and not any(
-                f.message.startswith(f"'{field.name}'") for f in findings):
+        if field.required and field.name not in given:
             # A missing key has no line of its own; front matter points at its opening '---'.
             line = None if what == "file" else first_line - 1
             findings.append(Finding("E107", path, line,

@@ -87,6 +87,8 @@ def read_book(folder: Path, folder_as_given: str | None = None
                                 "add Markdown files such as 01-welcome.md"))
     chapters = []
     for number, name in enumerate(chapter_names, start=1):
+        if name not in files or not name.endswith(".md"):
+            continue  # reported above, as an error in book.yaml
         chapter, problems = load_chapter(folder / name, name, display(shown_folder, name), number)
         findings += problems
         if chapter:
@@ -122,6 +124,17 @@ def _key_line(text: str, key: str) -> int | None:
     return None
 
 
+def _entry_line(text: str, key: str, entry: str) -> int | None:
+    """The line of a list entry under ``key``, else the key's own line."""
+    start = _key_line(text, key)
+    if start is None:
+        return None
+    for number, line in enumerate(text.splitlines()[start - 1:], start=start):
+        if entry in line:
+            return number
+    return start
+
+
 def _check_metadata_files(values: dict, folder: Path, files: set[str], shown: str,
                           text: str) -> list[Finding]:
     """The keys of book.yaml that name files or themes: do those exist?"""
@@ -138,11 +151,12 @@ def _check_metadata_files(values: dict, folder: Path, files: set[str], shown: st
                 findings.append(Finding("E106", shown, line,
                                         f"cover: '{cover}' is not a PNG or JPEG image"))
     for name in values.get("chapters") or ():
+        line = _entry_line(text, "chapters", name)
         if name not in files:
-            findings.append(Finding("E106", shown, _key_line(text, "chapters"),
+            findings.append(Finding("E106", shown, line,
                                     f"chapters: '{name}' is not a file in the handbook folder"))
         elif not name.endswith(".md"):
-            findings.append(Finding("E106", shown, _key_line(text, "chapters"),
+            findings.append(Finding("E106", shown, line,
                                     f"chapters: '{name}' is not a Markdown (.md) file"))
     theme = values.get("theme")
     if theme and theme not in themes():

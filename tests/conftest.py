@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,6 +9,8 @@ import pypdf
 import pytest
 
 from press.cli import main
+
+from .helpers import write_handbook  # noqa: F401  (shared with the test modules)
 
 ROOT = Path(__file__).resolve().parent.parent
 FIRST_HANDBOOK = ROOT / "chapters" / "ai-ml-engineer"
@@ -48,16 +49,6 @@ def first_pdf(tmp_path_factory) -> BuiltPdf:
 @pytest.fixture(scope="session")
 def feature_pdf(tmp_path_factory) -> BuiltPdf:
     return build_pdf(EVERY_FEATURE, tmp_path_factory.mktemp("features"))
-
-
-def write_handbook(folder: Path, files: dict[str, str]) -> Path:
-    """Make a handbook folder from {relative path: text}; text is dedented."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, text in files.items():
-        path = folder / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-    return folder
 
 
 MINIMAL_BOOK = """\

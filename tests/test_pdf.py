@@ -259,3 +259,15 @@ def test_pictures_are_placed_from_the_handbook_folder(feature_pdf):
     objects = [xobject.get_object() for xobject in page["/Resources"]["/XObject"].values()]
     assert any(obj["/Subtype"] == "/Image" and obj["/Width"] == 240 for obj in objects)  # PNG
     assert any(obj["/Subtype"] == "/Form" for obj in objects)  # the SVG, drawn as vectors
+
+
+def test_a_thai_handbook_builds_with_the_shipped_thai_fonts(tmp_path):
+    from .conftest import build_pdf, write_handbook
+    folder = write_handbook(tmp_path / "thai", {
+        "book.yaml": "title: วิศวกร AI\nlanguage: th\n",
+        "01-a.md": "---\ntitle: ยินดีต้อนรับ\n---\n\nวิศวกรปัญญาประดิษฐ์สร้างระบบที่เรียนรู้จากข้อมูล\n"})
+    built = build_pdf(folder, tmp_path / "out")
+    assert "วิศวกรปัญญาประดิษฐ์" in " ".join(built.pages)
+    fonts = {font.get_object()["/BaseFont"].split("+", 1)[1]
+             for page in built.reader.pages for font in page["/Resources"]["/Font"].values()}
+    assert {"Noto-Serif-Thai", "Noto-Sans-Thai-Bold"} <= fonts

@@ -46,7 +46,9 @@ def make_markdown(current: str = "chapter.md", chapters: frozenset[str] = frozen
         ],
         extension_configs={
             "smarty": {"substitutions": PUNCTUATION},
-            "footnotes": {"SEPARATOR": "-", "BACKLINK_TEXT": "↩", "BACKLINK_TITLE": "Back to the text"},
+            "footnotes": {"SEPARATOR": "-", "BACKLINK_TEXT": "↩",
+                          "BACKLINK_TITLE": "Back to the text",
+                          "USE_DEFINITION_ORDER": False},  # numbered as they are called
             "toc": {"permalink": False},
         },
         output_format="html",

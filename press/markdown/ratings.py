@@ -11,7 +11,7 @@ from markdown import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
-PATTERN = r"\[stars:\s*([^\]\n]*?)\s*\]"
+PATTERN = r"(?i)\[stars:\s*([^\]\n]*?)\s*\]"
 VALUE = re.compile(r"^(\d+(?:\.\d+)?)(?:\s*/\s*(\d+))?$")
 
 

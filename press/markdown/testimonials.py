@@ -28,8 +28,9 @@ class TestimonialTreeprocessor(Treeprocessor):
     def _convert(self, parent, index, quote):
         groups, current = [], []
         for child in list(quote):
+            is_attribution = child.tag == "p" and child.text and ATTRIBUTION.match(child.text)
             current.append(child)
-            if child.tag == "p" and child.text and ATTRIBUTION.match(child.text):
+            if is_attribution and len(current) > 1:  # a quote, then the words that close it
                 groups.append(current)
                 current = []
         if not groups:

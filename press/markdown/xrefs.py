@@ -51,7 +51,7 @@ class ChapterLinkTreeprocessor(Treeprocessor):
             if element.tag != "a" or not element.get("href"):
                 continue
             local = split_local_link(element.get("href"), self.current)
-            if local is None or local[0] not in self.chapters:
+            if local is None or (local[0] != self.current and local[0] not in self.chapters):
                 continue
             source, fragment = local
             element.set("href", "#" + target_anchor(source, fragment))

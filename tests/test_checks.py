@@ -1,0 +1,650 @@
+"""The checks over loaded handbooks: each problem with its file and its exact line.
+
+Each test writes a small handbook "guide" whose chapter 01-start.md holds the
+text under test (front matter on lines 1-3, so the body starts on line 4) and
+whose chapter 02-next.md has two headings to link to.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from press.checks import check_book, font_coverage
+from press.sources import load_book
+from tests.helpers import write_handbook
+
+NEXT = """
+    ---
+    title: Next
+    ---
+    ## Disadvantages
+
+    ## The morning
+    """
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
+
+
+def check(tmp_path, start: str, language: str = "en-GB", files: dict | None = None) -> list:
+    """The findings of a handbook whose first chapter is ``start``."""
+    folder = write_handbook(tmp_path / "guide", {
+        "book.yaml": f"title: Guide\nlanguage: {language}\n",
+        "01-start.md": start,
+        "02-next.md": NEXT,
+        **(files or {}),
+    })
+    return check_book(load_book(folder, "guide"))
+
+
+def errors(tmp_path, start: str, **options) -> list[str]:
+    """Each finding's ``path:line: error: message`` line."""
+    return [str(finding).splitlines()[0] for finding in check(tmp_path, start, **options)]
+
+
+def test_clean_chapter_has_no_findings(tmp_path):
+    assert errors(tmp_path, """
+        ---
+        title: Start
+        ---
+        ## Pay
+
+        Pay is [stars: 4.5/5], see [the downsides](02-next.md#disadvantages) and
+        https://example.org. A table:
+
+        | Level | Salary |
+        |---|---|
+        | Junior | £45k |
+
+        Table: Salaries
+
+        !!! pros "Advantages"
+            - Good pay<br>and <span class="note">hours</span> <sup>1</sup> <kbd>Ctrl</kbd>
+
+        ![A chart of salaries](images/chart.png)
+        """, files={"images/chart.png": PNG}) == []
+
+
+# Headings
+
+
+def test_hash_heading_in_the_body(tmp_path):
+    (finding,) = check(tmp_path, """
+        ---
+        title: Start
+        ---
+        Intro.
+
+        # A second title
+        """)
+    assert str(finding) == (
+        "guide/01-start.md:6: error: a '#' heading in a chapter's body\n"
+        "    hint: the chapter's title comes from its front matter: start sections at '##'")
+
+
+def test_hash_heading_without_a_space_in_the_body(tmp_path):
+    # Python-Markdown makes "#Title" an <h1>, just as "# Title".
+    assert errors(tmp_path, """
+        ---
+        title: Start
+        ---
+        #Title
+        """) == ["guide/01-start.md:4: error: a '#' heading in a chapter's body"]
+
+
+def test_underlined_top_level_heading_in_the_body(tmp_path):
+    assert errors(tmp_path, """
+        ---
+        title: Start
+        ---
+        Intro.
+
+        A second title
+        ==============
+        """) == ["guide/01-start.md:6: error: an '===' underlined heading is a top-level heading"]
+
+
+def test_second_level_headings_are_allowed(tmp_path):
+    assert errors(tmp_path, """
+        ---
+        title: Start
+        ---
+        ## Section
+
+        ### Subsection
+        """) == []
+
+
+# Ratings
+
+
+def test_rating_above_its_scale(tmp_path):
+    assert errors(tmp_path, """
+        ---
+        title: Start
+        ---
+        Pay:
+
+        Demand [stars: 11/10] and more.
+        """) == ["guide/01-start.md:6: error: [stars: 11/10]: a rating cannot exceed its scale"]
+
+
+@pytest.mark.parametrize("rating", ["[stars: -1]", "[stars: 3.3/5]", "[stars: lots]",
+                                    "[stars: 3/0]"])
+def test_unreadable_rating_is_an_error_on_its_line(tmp_path, rating):
+    findings = check(tmp_path, f"""
+        ---
+        title: Start
+        ---
+        Intro.
+        Demand {rating}
+        """)
+    assert [(f.code, f.line, f.message.startswith(rating + ": ")) for f in findings] == [
+        ("E202", 5, True)]
+
+
+# Callouts
+
+
+def test_unknown_callout_kind(tmp_path):
+    (finding,) = check(tmp_path, """
+        ---
+        title: Start
+        ---
+        Intro.
+
+        !!! danger "Careful"
+            Text.
+        """)
+    assert str(finding).splitlines()[0] == (
+        "guide/01-start.md:6: error: unknown callout kind 'danger'")
+
+
+def test_unknown_callout_kind_hint_lists_the_known_kinds(tmp_path):
+    (finding,) = check(tmp_path, """
+        ---
+        title: Start
+        ---
+        !!! danger
+            Text.
+        """)
+    assert finding.hint.startswith("known kinds: ")
+    assert sorted(finding.hint.removeprefix("known kinds: ").split(", ")) == sorted(
+        ["note", "tip", "warning", "pros", "cons", "myth"])
+
+
+@pytest.mark.parametrize("kind", ["note", "tip", "warning", "pros", "cons", "myth", "Pros"])
+def test_known_callout_kinds_are_allowed(tmp_path, kind):
+    assert errors(tmp_path, f"""
+        ---
+        title: Start
+        ---
+        !!! {kind}
+            Text.
+        """) == []
+
+
+# Links
+
+
+def test_link_to_a_missing_chapter(tmp_path):
+    (finding,) = check(tmp_path, """
+        ---
+        title: Start
+        ---
+        Intro.
+        See [later](09-missing.md).
+        """)
+    assert str(finding) == (
+        "guide/01-start.md:5: error: the link '09-missing.md' leads to a chapter that does not "
+        "exist\n    hint: chapters: 01-start.md, 02-next.md")
+
+
+def test_link_to_a_missing_heading_in_another_chapter(tmp_path):
+    (finding,) = check(tmp_path, """
+        ---
+        title: Start
+        ---
+        See [the cons](02-next.md#disadvantage).
+        """)
+    assert str(finding) == (
+        "guide/01-start.md:4: error: the link '02-next.md#disadvantage' leads to a heading that "
+        "does not exist in 02-next.md\n    hint: did you mean '#disadvantages'?")
+
+
+def test_link_to_a_missing_heading_in_the_same_chapter(tmp_path):
+    assert errors(tmp_path, """
+        ---
+        title: Start
+        ---
+        ## Pay
+
+        See [above](#salary).
+        """) == ["guide/01-start.md:6: error: the link '#salary' leads to a heading that does not "
+                 "exist in 01-start.md"]
+
+
+def test_links_to_existing_chapters_and_headings_are_allowed(tmp_path):
+    assert errors(tmp_path, """
+        ---
+        title: Start
+        ---
+        ## Pay
+
+        See [next](02-next.md), [the morning](02-next.md#the-morning), [pay](#pay),
+        [pay again](01-start.md#pay) and [next again](./02-next.md).
+        """) == []
+
+
+def test_link_to_a_repeated_heading_uses_its_numbered_slug(tmp_path):
+    assert errors(tmp_path, """
+        ---
+        title: Start
+        ---
+        ## Pay
+
+        ## Pay
+
+        See [the second](#pay_1) and [no third](#pay_2).
+        """) == ["guide/01-start.md:8: error: the link '#pay_2' leads to a heading that does not "
+                 "exist in 01-start.md"]
+
+
+def test_link_to_a_heading_holding_a_code_span(tmp_path):
+    # Python-Markdown gives "## Install `pip`" the id "install-pip".
+    assert errors(tmp_path, """
+        ---
+        title: Start
+        ---
+        ## Install `pip`
+
+        See [installing](#install-pip).
+        """) == []
+
+
+def test_link_to_an_underlined_second_level_heading(tmp_path):
+    # Python-Markdown gives the "---" underlined heading the id "the-basics".
+    assert errors(tmp_path, """
+        ---
+        title: Start
+        ---
+        The basics
+        ----------
+
+        See [the basics](#the-basics).
+        """) == []
+
+
+def test_link_to_a_file_that_is_not_a_chapter(tmp_path):
+    (finding,) = check(tmp_path, """
+        ---
+        title: Start
+        ---
+        Intro.
+
+        Read [my notes](notes.txt).
+        """, files={"notes.txt": "notes"})
+    assert str(finding).splitlines()[0] == (
+        "guide/01-start.md:6: error: the link 'notes.txt' leads to a file that is not a chapter")
+
+
+def test_link_to_a_chapter_given_by_reference_definition_is_checked(tmp_path):
+    assert errors(tmp_path, """
+        ---
+        title: Start
+        ---
+        See [later][later].
+
+        [later]: 09-missing.md
+        """) == ["guide/01-start.md:6: error: the link '09-missing.md' leads to a chapter that "
+                 "does not exist"]
+
+
+def test_javascript_link_is_an_error_on_its_line(tmp_path):
+    (finding,) = check(tmp_path, """
+        ---
+        title: Start
+        ---
+        Intro.
+        [Click me](javascript:alert(1)) now.
+        """)
+    assert (finding.code, finding.path, finding.line) == ("E210", "guide/01-start.md", 5)
+
+
+def test_javascript_link_message_quotes_the_whole_link(tmp_path):
+    (finding,) = check(tmp_path, """
+        ---
+        title: Start
+        ---
+        [Click me](javascript:alert(1)) now.
+        """)
+    assert str(finding).splitlines()[0] == (
+        "guide/01-start.md:4: error: the link 'javascript:alert(1)' uses 'javascript:'")
+
+
+def test_web_and_mail_links_are_allowed(tmp_path):
+    assert errors(tmp_path, """
+        ---
+        title: Start
+        ---
+        [site](https://example.org), [plain](http://example.org), [mail](mailto:a@example.org).
+        """) == []
+
+
+# Images
+
+
+def test_image_without_alt_text(tmp_path):
+    (finding,) = check(tmp_path, """
+        ---
+        title: Start
+        ---
+        Intro.
+
+        ![](images/chart.png)
+        """, files={"images/chart.png": PNG})
+    assert str(finding) == (
+        "guide/01-start.md:6: error: the image 'images/chart.png' has no alt text\n"
+        "    hint: describe the picture between the brackets: ![what it shows](...)")
+
+
+def test_missing_image(tmp_path):
+    assert errors(tmp_path, """
+        ---
+        title: Start
+        ---
+        Intro.
+
+        ![A chart](images/chart.png)
+        """) == ["guide/01-start.md:6: error: the image 'images/chart.png' does not exist"]
+
+
+def test_remote_image(tmp_path):
+    assert errors(tmp_path, """
+        ---
+        title: Start
+        ---
+        ![A chart](https://example.org/chart.png)
+        """) == ["guide/01-start.md:4: error: the image 'https://example.org/chart.png' is a "
+                 "remote address"]
+
+
+def test_image_outside_the_handbook_folder(tmp_path):
+    (tmp_path / "chart.png").write_bytes(PNG)
+    assert errors(tmp_path, """
+        ---
+        title: Start
+        ---
+        Intro.
+        ![A chart](../chart.png)
+        """) == ["guide/01-start.md:5: error: the image '../chart.png' is outside the handbook "
+                 "folder"]
+
+
+def test_image_with_an_absolute_path(tmp_path):
+    assert errors(tmp_path, """
+        ---
+        title: Start
+        ---
+        ![A chart](/etc/chart.png)
+        """) == ["guide/01-start.md:4: error: the image '/etc/chart.png' is outside the handbook "
+                 "folder"]
+
+
+def test_image_that_is_not_png_jpeg_or_svg(tmp_path):
+    assert errors(tmp_path, """
+        ---
+        title: Start
+        ---
+        ![A chart](images/chart.gif)
+        """, files={"images/chart.gif": b"GIF89a"}) == [
+        "guide/01-start.md:4: error: the image 'images/chart.gif' is not a PNG, JPEG or SVG file"]
+
+
+@pytest.mark.parametrize("name", ["chart.png", "chart.jpg", "chart.jpeg", "chart.svg"])
+def test_png_jpeg_and_svg_images_in_the_folder_are_allowed(tmp_path, name):
+    assert errors(tmp_path, f"""
+        ---
+        title: Start
+        ---
+        ![A chart](images/{name})
+        """, files={f"images/{name}": PNG}) == []
+
+
+# Raw HTML
+
+
+def test_script_tag(tmp_path):
+    assert errors(tmp_path, """
+        ---
+        title: Start
+        ---
+        Intro.
+
+        <script>alert(1)</script>
+        """)[0] == "guide/01-start.md:6: error: the HTML tag <script> is not allowed"
+
+
+def test_iframe_tag(tmp_path):
+    messages = errors(tmp_path, """
+        ---
+        title: Start
+        ---
+        <iframe src="https://example.org/video"></iframe>
+        """)
+    assert "guide/01-start.md:4: error: the HTML tag <iframe> is not allowed" in messages
+
+
+def test_style_tag(tmp_path):
+    assert errors(tmp_path, """
+        ---
+        title: Start
+        ---
+        <style>p { color: red }</style>
+        """)[0] == "guide/01-start.md:4: error: the HTML tag <style> is not allowed"
+
+
+def test_event_handler_attribute_on_an_allowed_tag(tmp_path):
+    assert errors(tmp_path, """
+        ---
+        title: Start
+        ---
+        Intro.
+        A <span class="x" onclick="steal()">button</span>.
+        """) == ["guide/01-start.md:5: error: the attribute 'onclick' is not allowed on <span>"]
+
+
+def test_allowed_html_tags_and_attributes(tmp_path):
+    assert errors(tmp_path, """
+        ---
+        title: Start
+        ---
+        Line<br>break, x<sup>2</sup>, H<sub>2</sub>O, <abbr title="machine learning">ML</abbr>,
+        <kbd>Ctrl</kbd> and <span class="highlight">this</span>. Also <br/>.
+        """) == []
+
+
+def test_angle_bracket_autolink_is_not_html(tmp_path):
+    assert errors(tmp_path, """
+        ---
+        title: Start
+        ---
+        See <https://example.org>.
+        """) == []
+
+
+# Damaged and undrawable characters
+
+
+def test_mojibake_dash(tmp_path):
+    (finding,) = check(tmp_path, """
+        ---
+        title: Start
+        ---
+        Intro.
+        The work â€” all of it.
+        """)
+    assert str(finding) == (
+        "guide/01-start.md:5: error: 'â€' looks like damaged text (mojibake)\n"
+        "    hint: retype the character that was meant, such as a dash, a quote or an accented "
+        "letter")
+
+
+def test_mojibake_accented_letter(tmp_path):
+    assert errors(tmp_path, """
+        ---
+        title: Start
+        ---
+        A cafÃ© job.
+        """) == ["guide/01-start.md:4: error: 'Ã©' looks like damaged text (mojibake)"]
+
+
+def test_lone_thai_letter_in_an_english_handbook_is_mojibake(tmp_path):
+    findings = check(tmp_path, """
+        ---
+        title: Start
+        ---
+        Intro.
+
+        The work โ all of it.
+        """)
+    assert [(f.line, f.message) for f in findings if "mojibake" in f.message] == [
+        (6, "'โ' looks like damaged text (mojibake)")]
+
+
+def test_thai_letter_in_a_thai_handbook_is_not_mojibake(tmp_path):
+    findings = check(tmp_path, """
+        ---
+        title: Start
+        ---
+        The work โ all of it.
+        """, language="th")
+    assert [f for f in findings if "mojibake" in f.message] == []
+
+
+def test_character_no_shipped_font_can_draw(tmp_path):
+    hieroglyph = "\U00013000"  # EGYPTIAN HIEROGLYPH A001
+    assert ord(hieroglyph) not in font_coverage("default")
+    (finding,) = check(tmp_path, f"""
+        ---
+        title: Start
+        ---
+        Intro.
+
+        A scribe {hieroglyph} at work.
+        """)
+    assert str(finding).splitlines()[0] == (
+        "guide/01-start.md:6: error: no font of the handbook can draw '\U00013000' (U+13000)")
+
+
+def test_emoji_with_joiners_and_variation_selectors_can_be_drawn(tmp_path):
+    assert errors(tmp_path, """
+        ---
+        title: Start
+        ---
+        Coder 👩\u200d💻 and heart ❤\ufe0f and “quotes” — dashes … £ €.
+        """) == []
+
+
+# Captions
+
+
+def test_table_caption_not_after_a_table(tmp_path):
+    (finding,) = check(tmp_path, """
+        ---
+        title: Start
+        ---
+        Some words.
+
+        Table: Salaries
+        """)
+    assert str(finding) == (
+        "guide/01-start.md:6: error: a 'Table:' caption must follow its table\n"
+        "    hint: put the caption paragraph right after the table's last row")
+
+
+def test_table_caption_after_a_table_is_allowed(tmp_path):
+    assert errors(tmp_path, """
+        ---
+        title: Start
+        ---
+        | Level | Salary |
+        |---|---|
+        | Junior | £45k |
+
+        Table: Salaries
+        """) == []
+
+
+# Code is not checked
+
+
+def test_code_spans_are_not_checked(tmp_path):
+    assert errors(tmp_path, """
+        ---
+        title: Start
+        ---
+        Write `[stars: 11/10]`, `<script>`, `![](x.png)`, `[x](09-missing.md)`, `â€”`
+        and ``!!! danger`` or `javascript:x()` as you like.
+        """) == []
+
+
+def test_fenced_code_blocks_are_not_checked(tmp_path):
+    assert errors(tmp_path, """
+        ---
+        title: Start
+        ---
+        ```markdown
+        # A title
+        [stars: 11/10] <script>alert(1)</script> ![](x.png) [x](09-missing.md) â€”
+        !!! danger
+        Table: not after a table
+        ```
+
+        ~~~
+        <iframe src="x"></iframe>
+        ~~~
+        """) == []
+
+
+def test_checking_resumes_after_a_fenced_code_block(tmp_path):
+    assert errors(tmp_path, """
+        ---
+        title: Start
+        ---
+        ```
+        [stars: 11/10]
+        ```
+        [stars: 12/10]
+        """) == ["guide/01-start.md:7: error: [stars: 12/10]: a rating cannot exceed its scale"]
+
+
+# Every finding at once
+
+
+def test_every_finding_is_reported_in_line_order(tmp_path):
+    assert errors(tmp_path, """
+        ---
+        title: Start
+        ---
+        # Title
+
+        [stars: 6]
+
+        ![](images/missing.png)
+        """) == [
+        "guide/01-start.md:4: error: a '#' heading in a chapter's body",
+        "guide/01-start.md:6: error: [stars: 6]: a rating cannot exceed its scale",
+        "guide/01-start.md:8: error: the image 'images/missing.png' has no alt text",
+        "guide/01-start.md:8: error: the image 'images/missing.png' does not exist",
+    ]
+
+
+def test_findings_of_every_chapter_are_reported(tmp_path):
+    findings = check(tmp_path, """
+        ---
+        title: Start
+        ---
+        [stars: 6]
+        """, files={"02-next.md": "---\ntitle: Next\n---\n[stars: 7]\n"})
+    assert [(f.path, f.line) for f in findings] == [
+        ("guide/01-start.md", 4), ("guide/02-next.md", 4)]

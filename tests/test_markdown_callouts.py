@@ -1,0 +1,124 @@
+"""Callout boxes: admonition syntax limited to the handbook's kinds."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers import assert_renders, parse, render
+
+# The kinds FORMAT.md lists, with the title a box gets when the author gives none.
+KINDS = [
+    ("note", "Note"),
+    ("tip", "Tip"),
+    ("warning", "Warning"),
+    ("pros", "Pros"),
+    ("cons", "Cons"),
+    ("myth", "Myth"),
+]
+
+
+@pytest.mark.parametrize(("kind", "default_title"), KINDS)
+def test_callout_with_a_title(kind, default_title):
+    assert_renders(
+        f"""
+        !!! {kind} "In short"
+            Body text.
+        """,
+        f"""
+        <div class="callout callout-{kind}">
+        <p class="callout-title">In short</p>
+        <p>Body text.</p>
+        </div>
+        """,
+    )
+
+
+@pytest.mark.parametrize(("kind", "default_title"), KINDS)
+def test_callout_without_a_title_is_titled_with_its_kind(kind, default_title):
+    assert_renders(
+        f"""
+        !!! {kind}
+            Body text.
+        """,
+        f"""
+        <div class="callout callout-{kind}">
+        <p class="callout-title">{default_title}</p>
+        <p>Body text.</p>
+        </div>
+        """,
+    )
+
+
+def test_callout_kind_is_case_insensitive():
+    (box,) = parse(render("""
+        !!! Tip
+            Body text.
+        """)).findall("div")
+    assert box.get("class") == "callout callout-tip"
+
+
+def test_callout_body_holds_block_markdown():
+    assert_renders(
+        """
+        !!! pros "Advantages"
+            - Among the best-paid roles in tech
+            - Exploding demand
+        """,
+        """
+        <div class="callout callout-pros">
+        <p class="callout-title">Advantages</p>
+        <ul>
+        <li>Among the best-paid roles in tech</li>
+        <li>Exploding demand</li>
+        </ul>
+        </div>
+        """,
+    )
+
+
+def test_callout_title_renders_inline_markdown():
+    (title,) = parse(render("""
+        !!! myth "You *must* have a PhD"
+            False.
+        """)).xpath('//p[@class="callout-title"]')
+    assert (title.text, title[0].tag, title[0].text) == ("You ", "em", "must")
+
+
+def test_callout_title_gets_typographic_quotes():
+    (title,) = parse(render("""
+        !!! myth "It's all maths"
+            False.
+        """)).xpath('//p[@class="callout-title"]')
+    assert title.text == "It’s all maths"
+
+
+def test_callout_body_can_hold_a_rating():
+    html = render("""
+        !!! note "Demand"
+            [stars: 5/5]
+        """)
+    assert parse(html).xpath('//div[@class="callout callout-note"]//span[@class="rating"]')
+
+
+def test_two_callouts_in_a_row_stay_separate_boxes():
+    html = render("""
+        !!! pros
+            Good pay.
+
+        !!! cons
+            Long hours.
+        """)
+    boxes = [div.get("class") for div in parse(html).findall("div")]
+    assert boxes == ["callout callout-pros", "callout callout-cons"]
+
+
+def test_callout_ends_where_the_indentation_ends():
+    html = render("""
+        !!! tip
+            Inside.
+
+        Outside.
+        """)
+    tree = parse(html)
+    assert [child.tag for child in tree] == ["div", "p"]
+    assert tree[1].text == "Outside."
