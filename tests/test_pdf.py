@@ -112,6 +112,8 @@ def test_metadata_title_authors_language_and_tags(feature_pdf):
     assert root["/Lang"] == "en-GB"
     assert root["/MarkInfo"]["/Marked"] == True  # noqa: E712 (a PDF boolean object)
     assert "/StructTreeRoot" in root
+    xmp = root["/Metadata"].get_object().get_data().decode()
+    assert 'pdfuaid:part="1"' in xmp  # declared PDF/UA-1
 
 
 def test_front_matter_pages(feature_pdf):
