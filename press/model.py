@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-PAGE_SIZES = {"A5": (148, 210), "A4": (210, 297), "Letter": (215.9, 279.4)}
+PAGE_SIZES = ("A5", "A4", "Letter")  # each has its sheet in styles/sizes/
 
 
 @dataclass(frozen=True)

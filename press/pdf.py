@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .findings import Finding, SourceError
-from .model import PAGE_SIZES, Book, RenderedChapter
+from .model import Book
 from .sources import STYLES
 
 FONTS = STYLES / "fonts"
@@ -51,7 +51,8 @@ class SandboxedFetcher(weasyprint.URLFetcher):
 def stylesheet_urls(book: Book) -> list[str]:
     """The print edition's style sheets, in cascade order."""
     return [STYLES_URL + name for name in
-            ("fonts.css", f"{book.metadata.theme}/theme.css", "base.css", "print.css")]
+            ("fonts.css", f"{book.metadata.theme}/theme.css", "base.css", "print.css",
+             f"sizes/{book.metadata.page_size}.css")]
 
 
 @contextlib.contextmanager
@@ -72,13 +73,11 @@ def write_pdf(book: Book, html: str, target: Path,
     """Lay out the book's HTML and write the PDF to ``target``."""
     fetcher = SandboxedFetcher(book.folder)
     font_config = font_config or FontConfiguration()
-    width, height = PAGE_SIZES[book.metadata.page_size]
-    page = weasyprint.CSS(string=f"@page {{ size: {width}mm {height}mm; }}")
     stylesheets = [weasyprint.CSS(url=url, url_fetcher=fetcher, font_config=font_config)
                    for url in stylesheet_urls(book)]
     document = weasyprint.HTML(string=html, base_url=HANDBOOK_URL, url_fetcher=fetcher)
     LOGGER.info("Laying out %s", book.slug)
-    rendered = document.render(stylesheets=stylesheets + [page], font_config=font_config,
+    rendered = document.render(stylesheets=stylesheets, font_config=font_config,
                                pdf_tags=True)
     if fetcher.refused:
         raise SourceError(Finding("E301", book.display_folder, None,
