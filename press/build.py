@@ -51,28 +51,37 @@ def print_html(book: Book) -> str:
         cover_url=cover_url)
 
 
-def write_atomically(target: Path, write) -> None:
+def write_atomically(target: Path, write):
     """Call ``write(path)`` on a temporary file beside ``target``, then rename it into place.
 
-    A failed build leaves an earlier good file exactly as it was.
+    A failed build leaves an earlier good file exactly as it was. Returns what
+    ``write`` returns.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     os.close(handle)
     try:
-        write(Path(temporary))
+        result = write(Path(temporary))
+        os.chmod(temporary, 0o666 & ~_umask())  # as open() would have made it, not mkstemp's 0600
         os.replace(temporary, target)
+        return result
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def build_pdf(book: Book, output: Path) -> Built:
     from .pdf import write_pdf  # WeasyPrint loads only when a PDF is wanted
 
     target = output / f"{book.slug}.pdf"
-    write_atomically(target, lambda path: write_pdf(book, print_html(book), path))
-    return Built(book, target)
+    pages = write_atomically(target, lambda path: write_pdf(book, print_html(book), path))
+    return Built(book, target, pages)
 
 
 BUILDERS = {"pdf": build_pdf}

@@ -88,7 +88,8 @@ def _run(command: str, folders: list[tuple[Path, str]], output: Path) -> int:
         return 0
     for book in books:
         built = BUILDERS[command](book, output)
-        print(f"{book.display_folder} -> {built.path}")
+        pages = f" ({built.pages} pages)" if built.pages else ""
+        print(f"{book.display_folder} -> {built.path}{pages}")
     return 0
 
 

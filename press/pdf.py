@@ -69,8 +69,8 @@ def source_date(book: Book):
 
 
 def write_pdf(book: Book, html: str, target: Path,
-              font_config: FontConfiguration | None = None) -> None:
-    """Lay out the book's HTML and write the PDF to ``target``."""
+              font_config: FontConfiguration | None = None) -> int:
+    """Lay out the book's HTML, write the PDF to ``target``; return its page count."""
     fetcher = SandboxedFetcher(book.folder)
     font_config = font_config or FontConfiguration()
     stylesheets = [weasyprint.CSS(url=url, url_fetcher=fetcher, font_config=font_config)
@@ -88,3 +88,4 @@ def write_pdf(book: Book, html: str, target: Path,
     with source_date(book):
         rendered.write_pdf(target, pdf_variant="pdf/ua-1", pdf_tags=True,
                            pdf_identifier=book.slug.encode())
+    return len(rendered.pages)

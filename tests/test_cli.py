@@ -126,3 +126,15 @@ def test_folder_without_book_yaml_is_a_source_error(tmp_path, capsys):
 
 def test_shipped_handbooks_are_clean():
     assert main(["check"]) == 0
+
+
+def test_written_files_are_readable_by_others_as_usual(small_handbook, tmp_path):
+    import os
+    import stat
+    output = tmp_path / "out"
+    mask = os.umask(0o022)
+    try:
+        assert main(["pdf", str(small_handbook), "--output", str(output)]) == 0
+    finally:
+        os.umask(mask)
+    assert stat.S_IMODE((output / "small.pdf").stat().st_mode) == 0o644

@@ -273,3 +273,16 @@ def test_a_thai_handbook_builds_with_the_shipped_thai_fonts(tmp_path):
     fonts = {font.get_object()["/BaseFont"].split("+", 1)[1]
              for page in built.reader.pages for font in page["/Resources"]["/Font"].values()}
     assert {"Noto-Serif-Thai", "Noto-Sans-Thai-Bold"} <= fonts
+
+
+def test_a_cover_image_from_book_yaml_fills_the_front_cover(tmp_path):
+    import shutil
+    from .conftest import build_pdf
+    folder = shutil.copytree(EVERY_FEATURE, tmp_path / "covered")
+    with open(folder / "book.yaml", "a", encoding="utf-8") as book_yaml:
+        book_yaml.write("cover: images/shapes.png\n")
+    built = build_pdf(folder, tmp_path / "out")
+    cover = built.reader.pages[0]
+    images = [x.get_object() for x in cover["/Resources"]["/XObject"].values()]
+    assert [image["/Width"] for image in images if image["/Subtype"] == "/Image"] == [240]
+    assert "Every Feature" not in built.pages[0]  # the picture replaces the drawn cover
