@@ -6,10 +6,13 @@ READY := $(VENV)/.ready
 BOOK ?=
 OUTPUT ?= output
 
-.PHONY: pdf test clean
+.PHONY: pdf check test clean
 
 pdf: $(READY)
 	$(PYTHON) publish.py pdf $(BOOK) --output $(OUTPUT)
+
+check: $(READY)
+	$(PYTHON) publish.py check $(BOOK)
 
 test: $(READY)
 	$(PYTHON) -m pytest
