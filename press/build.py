@@ -38,8 +38,8 @@ def load_and_check(folder: Path, as_given: str) -> Book:
     return book
 
 
-def print_html(book: Book) -> str:
-    """The print edition's whole document as HTML."""
+def print_html(book: Book, stylesheets: list[str] = ()) -> str:
+    """The print edition's whole document as HTML, linking ``stylesheets``."""
     chapters = render_book(book)
     chapters = tuple(
         type(rendered)(chapter=rendered.chapter, html=footnotes_at_calls(rendered.html),
@@ -48,7 +48,7 @@ def print_html(book: Book) -> str:
     cover_url = book.metadata.cover or ""  # relative to the handbook folder
     return environment().get_template("book.html.j2").render(
         book=book, chapters=chapters, identifier=book.identifier, version=__version__,
-        cover_url=cover_url)
+        cover_url=cover_url, stylesheets=stylesheets)
 
 
 def write_atomically(target: Path, write):
@@ -77,10 +77,11 @@ def _umask() -> int:
 
 
 def build_pdf(book: Book, output: Path) -> Built:
-    from .pdf import write_pdf  # WeasyPrint loads only when a PDF is wanted
+    from .pdf import stylesheet_urls, write_pdf  # WeasyPrint loads only when a PDF is wanted
 
     target = output / f"{book.slug}.pdf"
-    pages = write_atomically(target, lambda path: write_pdf(book, print_html(book), path))
+    html = print_html(book, stylesheet_urls(book))
+    pages = write_atomically(target, lambda path: write_pdf(book, html, path))
     return Built(book, target, pages)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import contextlib
 import logging
+import mimetypes
 import os
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -43,7 +44,9 @@ class SandboxedFetcher(weasyprint.URLFetcher):
                 relative = unquote(urlsplit(url).path)[len(urlsplit(prefix).path):]
                 path = (root / relative).resolve()
                 if path.is_relative_to(root) and path.is_file():
-                    return weasyprint.urls.URLFetcherResponse(url, path.read_bytes())
+                    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                    return weasyprint.urls.URLFetcherResponse(
+                        url, path.read_bytes(), headers={"Content-Type": kind})
         self.refused.append(url)
         raise ValueError(f"the build may not read {url}")
 
@@ -53,6 +56,30 @@ def stylesheet_urls(book: Book) -> list[str]:
     return [STYLES_URL + name for name in
             ("fonts.css", f"{book.metadata.theme}/theme.css", "base.css", "print.css",
              f"sizes/{book.metadata.page_size}.css")]
+
+
+class _Problems(logging.Handler):
+    """Collects what WeasyPrint reports as errors (a style sheet or font it could not load)."""
+
+    def __init__(self):
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+
+
+@contextlib.contextmanager
+def weasyprint_errors_are_fatal():
+    problems = _Problems()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(problems)
+    try:
+        yield
+    finally:
+        logger.removeHandler(problems)
+    if problems.messages:
+        raise RuntimeError("WeasyPrint: " + "; ".join(problems.messages))
 
 
 @contextlib.contextmanager
@@ -73,17 +100,17 @@ def write_pdf(book: Book, html: str, target: Path,
     """Lay out the book's HTML, write the PDF to ``target``; return its page count."""
     fetcher = SandboxedFetcher(book.folder)
     font_config = font_config or FontConfiguration()
-    stylesheets = [weasyprint.CSS(url=url, url_fetcher=fetcher, font_config=font_config)
-                   for url in stylesheet_urls(book)]
+    # The style sheets are <link>ed from the document (see stylesheet_urls): WeasyPrint
+    # sizes inline SVG, such as ratings, only by the document's own style sheets.
     document = weasyprint.HTML(string=html, base_url=HANDBOOK_URL, url_fetcher=fetcher)
     LOGGER.info("Laying out %s", book.slug)
-    rendered = document.render(stylesheets=stylesheets, font_config=font_config,
-                               pdf_tags=True)
-    if fetcher.refused:
-        raise SourceError(Finding("E301", book.display_folder, None,
-                                  f"the build may not read {url}",
-                                  "images and files must be inside the handbook folder")
-                          for url in fetcher.refused)
+    with weasyprint_errors_are_fatal():
+        rendered = document.render(font_config=font_config, pdf_tags=True)
+        if fetcher.refused:  # the author's doing, not the pipeline's
+            raise SourceError(Finding("E301", book.display_folder, None,
+                                      f"the build may not read {url}",
+                                      "images and files must be inside the handbook folder")
+                              for url in fetcher.refused)
     LOGGER.info("Writing %s", target.name)
     with source_date(book):
         rendered.write_pdf(target, pdf_variant="pdf/ua-1", pdf_tags=True,

@@ -14,6 +14,12 @@ from .model import Book, Heading, RenderedChapter
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 HEADING = re.compile(r'<h([2-6]) id="([^"]+)">(.*?)</h\1>', re.S)
+# The HTML parser folds attribute names to lower case; SVG needs these back as written.
+SVG_ATTRIBUTES = {name.lower(): name for name in (
+    "viewBox", "preserveAspectRatio", "gradientUnits", "gradientTransform", "patternUnits",
+    "patternContentUnits", "patternTransform", "clipPathUnits", "maskUnits",
+    "maskContentUnits", "markerWidth", "markerHeight", "markerUnits", "refX", "refY",
+    "textLength", "lengthAdjust", "spreadMethod", "stdDeviation", "pathLength")}
 TAG = re.compile(r"<[^>]+>")
 
 
@@ -41,7 +47,7 @@ def footnotes_at_calls(body: str) -> str:
     """
     if 'class="footnote"' not in body:
         return body
-    fragment = lxml.html.fragment_fromstring(body, create_parent="div")
+    fragment = parse_fragment(body)
     for notes in fragment.find_class("footnote"):
         for item in notes.iter("li"):
             for backref in item.find_class("footnote-backref"):
@@ -68,6 +74,16 @@ def footnotes_at_calls(body: str) -> str:
     inner = (fragment.text or "") + "".join(
         lxml.html.tostring(child, encoding="unicode") for child in fragment)
     return inner
+
+
+def parse_fragment(body: str):
+    """Chapter HTML as an lxml tree under a <div>, its inline SVG attributes intact."""
+    fragment = lxml.html.fragment_fromstring(body, create_parent="div")
+    for svg in fragment.iter("svg"):
+        for element in svg.iter():
+            for name in [n for n in element.attrib if n in SVG_ATTRIBUTES]:
+                element.attrib[SVG_ATTRIBUTES[name]] = element.attrib.pop(name)
+    return fragment
 
 
 def _strip_trailing_space(element) -> None:

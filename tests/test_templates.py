@@ -112,3 +112,12 @@ def test_print_form_moves_footnotes_to_their_calls():
 def test_templates_fail_loudly_on_undefined_names():
     with pytest.raises(jinja2.UndefinedError):
         environment().from_string("{{ missing }}").render()
+
+
+def test_print_form_keeps_the_case_of_svg_attributes():
+    body = ('<p>Rated <span class="rating"><svg viewBox="0 0 120 24" preserveAspectRatio="none">'
+            '</svg></span>.<sup id="fnref-n"><a class="footnote-ref" href="#fn-n">1</a></sup></p>'
+            '<div class="footnote"><ol><li id="fn-n"><p>Note.</p></li></ol></div>')
+    printed = footnotes_at_calls(body)
+    assert 'viewBox="0 0 120 24"' in printed
+    assert 'preserveAspectRatio="none"' in printed

@@ -73,6 +73,8 @@ HALF_STAR_PATH = _path(HALF_STAR)
 def rating_element(rating: Rating) -> etree.Element:
     """A span holding an SVG of the stars and the rating as text for every reader."""
     span = etree.Element("span", {"class": "rating", "role": "img", "aria-label": rating.text})
+    label = etree.SubElement(span, "span", {"class": "rating-text"})
+    label.text = rating.text
     svg = etree.SubElement(span, "svg", {
         "xmlns": "http://www.w3.org/2000/svg",
         "class": "rating-stars",
@@ -98,12 +100,10 @@ def rating_element(rating: Rating) -> etree.Element:
             "class": f"star-{shape}",
             "fill": "currentColor" if shape == "filled" else "none",
             "stroke": "currentColor",
-            "stroke-width": "1.5",
+            "stroke-width": "2",
             "stroke-linejoin": "round",
             **place,
         })
-    label = etree.SubElement(span, "span", {"class": "rating-text"})
-    label.text = rating.text
     return span
 
 

@@ -55,7 +55,7 @@ class ChapterLinkTreeprocessor(Treeprocessor):
                 continue
             source, fragment = local
             element.set("href", "#" + target_anchor(source, fragment))
-            if not element.get("class", "").startswith("footnote"):
+            if source != self.current:  # print follows these with the target's page number
                 element.set("class", (element.get("class", "") + " xref").strip())
 
 
