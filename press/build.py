@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import tempfile
 from dataclasses import dataclass
@@ -15,8 +14,6 @@ from .model import Book
 from .render import environment, footnotes_at_calls, render_book
 from .sources import read_book
 
-LOGGER = logging.getLogger("press")
-FORMATS = ("pdf",)
 
 
 @dataclass(frozen=True)

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-PAGE_SIZES = ("A5", "A4", "Letter")  # each has its sheet in styles/sizes/
+PAGE_SIZES = ("A5", "A4", "Letter")
+
+
+def chapter_anchor(source: str) -> str:
+    """The id of a chapter file's opening, e.g. ``ch-06-pros-and-cons``."""
+    return "ch-" + Path(source).stem  # each has its sheet in styles/sizes/
 
 
 @dataclass(frozen=True)
@@ -48,7 +53,7 @@ class Chapter:
     @property
     def anchor(self) -> str:
         """The chapter's id where all chapters share one document."""
-        return "ch-" + Path(self.source).stem
+        return chapter_anchor(self.source)
 
     @property
     def running_title(self) -> str:
@@ -86,18 +91,9 @@ class Heading:
 
 
 @dataclass(frozen=True)
-class Footnote:
-    """A footnote's text, taken out of the flow so each edition can place it."""
-
-    anchor: str
-    html: str
-
-
-@dataclass(frozen=True)
 class RenderedChapter:
     """A chapter turned into HTML, ready for a template."""
 
     chapter: Chapter
     html: str
     headings: tuple[Heading, ...] = ()
-    footnotes: tuple[Footnote, ...] = field(default_factory=tuple)

@@ -8,12 +8,9 @@ from urllib.parse import unquote, urlsplit
 from markdown import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from ..model import chapter_anchor
+
 ID_SEPARATOR = "--"
-
-
-def chapter_anchor(source: str) -> str:
-    """The id of a chapter file's opening, e.g. ``ch-06-pros-and-cons``."""
-    return "ch-" + posixpath.splitext(posixpath.basename(source))[0]
 
 
 def target_anchor(source: str, fragment: str = "") -> str:
