@@ -6,10 +6,16 @@ READY := $(VENV)/.ready
 BOOK ?=
 OUTPUT ?= output
 
-.PHONY: pdf check test clean
+.PHONY: pdf epub all check test clean
 
 pdf: $(READY)
 	$(PYTHON) publish.py pdf $(BOOK) --output $(OUTPUT)
+
+epub: $(READY)
+	$(PYTHON) publish.py epub $(BOOK) --output $(OUTPUT)
+
+all: $(READY)
+	$(PYTHON) publish.py all $(BOOK) --output $(OUTPUT)
 
 check: $(READY)
 	$(PYTHON) publish.py check $(BOOK)

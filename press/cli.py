@@ -7,14 +7,17 @@ import sys
 import traceback
 from pathlib import Path
 
-from .build import BUILDERS, load_and_check
+from .build import build, load_and_check
 from .findings import SourceError
 from .sources import PROJECT, handbook_folders
 
 COMMANDS = {
     "pdf": "build the print-ready PDF (<slug>.pdf)",
+    "epub": "build the EPUB 3 e-book (<slug>.epub)",
+    "all": "build every edition",
     "check": "check the sources without building anything",
 }
+FORMATS = {"pdf": ["pdf"], "epub": ["epub"], "all": ["pdf", "epub"]}
 
 
 class ArgumentError(Exception):
@@ -87,9 +90,9 @@ def _run(command: str, folders: list[tuple[Path, str]], output: Path) -> int:
             print(f"{book.display_folder}: no problems found")
         return 0
     for book in books:
-        built = BUILDERS[command](book, output)
-        pages = f" ({built.pages} pages)" if built.pages else ""
-        print(f"{book.display_folder} -> {built.path}{pages}")
+        for built in build(book, FORMATS[command], output):
+            pages = f" ({built.pages} pages)" if built.pages else ""
+            print(f"{book.display_folder} -> {built.path}{pages}")
     return 0
 
 

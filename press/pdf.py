@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import contextlib
+import io
 import logging
 import mimetypes
 import os
@@ -18,6 +19,7 @@ FONTS = STYLES / "fonts"
 # Fontconfig reads this when WeasyPrint starts it: only the project's fonts exist.
 os.environ["FONTCONFIG_FILE"] = str(FONTS / "fonts.conf")
 
+import pypdfium2  # noqa: E402
 import weasyprint  # noqa: E402  (after the font configuration above)
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 
@@ -116,3 +118,21 @@ def write_pdf(book: Book, html: str, target: Path,
         rendered.write_pdf(target, pdf_variant="pdf/ua-1", pdf_tags=True,
                            pdf_identifier=book.slug.encode())
     return len(rendered.pages)
+
+
+COVER_WIDTH = 1600  # pixels: sharp on a tablet, small enough for any reader
+
+
+def cover_image(book: Book, html: str, font_config: FontConfiguration | None = None) -> bytes:
+    """The printed cover's design as a PNG, for the EPUB and the readers' libraries."""
+    fetcher = SandboxedFetcher(book.folder)
+    document = weasyprint.HTML(string=html, base_url=HANDBOOK_URL, url_fetcher=fetcher)
+    with weasyprint_errors_are_fatal():
+        rendered = document.render(font_config=font_config or FontConfiguration())
+    with source_date(book):
+        pdf = pypdfium2.PdfDocument(rendered.copy(rendered.pages[:1]).write_pdf())
+    page = pdf[0]
+    picture = page.render(scale=COVER_WIDTH / page.get_width()).to_pil()
+    output = io.BytesIO()
+    picture.convert("RGB").save(output, format="PNG", optimize=True)
+    return output.getvalue()

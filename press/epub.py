@@ -1,0 +1,292 @@
+"""The EPUB 3 edition: the only importer of EbookLib.
+
+It takes the same rendered chapters as the print edition, makes each an XHTML
+document, and packs them with the cover, title page, imprint, navigation,
+style sheet and the fonts the text needs (subset to its characters).
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import lxml.etree
+from ebooklib import epub
+from fontTools import subset
+from fontTools.ttLib import TTFont
+
+from .model import Book, RenderedChapter
+from .render import environment, parse_fragment
+from .styles import epub_stylesheet, fallback_families, font_faces
+
+CSS_FILE = "styles/book.css"
+COVER_IMAGE = "images/cover.png"
+XHTML = "application/xhtml+xml"
+FONT_TYPES = {".ttf": "font/ttf", ".otf": "font/otf"}
+IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+               ".svg": "image/svg+xml"}
+# Characters the style sheet draws itself (callout icons, list marks, the quote mark).
+GENERATED_TEXT = "ℹ💡⚠✔✖+−•“Myth MYTH 0123456789.↩"
+ACCESSIBILITY = (
+    ("schema:accessMode", "textual"),
+    ("schema:accessMode", "visual"),
+    ("schema:accessModeSufficient", "textual"),
+    ("schema:accessibilityFeature", "structuralNavigation"),
+    ("schema:accessibilityFeature", "tableOfContents"),
+    ("schema:accessibilityFeature", "readingOrder"),
+    ("schema:accessibilityFeature", "alternativeText"),
+    ("schema:accessibilityFeature", "displayTransformability"),
+    ("schema:accessibilityHazard", "none"),
+    ("schema:accessibilitySummary",
+     "Headings, a table of contents and landmarks give structure; every picture and star "
+     "rating has a text alternative; the text reflows and takes the reader's font size "
+     "and colours."),
+    ("dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"),
+)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One XHTML document of the EPUB."""
+
+    file_name: str
+    title: str
+    content: bytes
+    properties: tuple[str, ...] = ()
+
+
+def chapter_file(source: str) -> str:
+    """Where a chapter's XHTML lives in the EPUB: beside its images, as in the sources."""
+    return posixpath.splitext(source)[0] + ".xhtml"
+
+
+def write_epub(book: Book, chapters: tuple[RenderedChapter, ...], cover: tuple[str, bytes],
+               target: Path) -> None:
+    """Pack the EPUB and write it to ``target``; ``cover`` is (file name, image bytes)."""
+    files = {rendered.chapter.anchor: chapter_file(rendered.chapter.source)
+             for rendered in chapters}
+    cover_name, cover_bytes = cover
+    pages = [
+        _page(book, "cover.xhtml", "Cover", "epub/cover.xhtml.j2", cover_image=cover_name),
+        _page(book, "title-page.xhtml", book.metadata.title, "epub/title-page.xhtml.j2",
+              body_type="frontmatter"),
+        _page(book, "imprint.xhtml", "Imprint", "epub/imprint.xhtml.j2",
+              body_type="frontmatter"),
+    ]
+    images: set[str] = set()
+    chapter_pages = []
+    for rendered in chapters:
+        body, used = xhtml_body(rendered, files)
+        images |= used
+        page = _page(book, files[rendered.chapter.anchor], rendered.chapter.title,
+                     "epub/chapter.xhtml.j2", body_type="bodymatter", chapter=rendered.chapter,
+                     body=body)
+        chapter_pages.append(page)
+    pages += chapter_pages
+
+    ebook = epub.EpubBook()
+    _metadata(ebook, book)
+    items = {}
+    for page in pages:
+        item = epub.EpubItem(uid=_uid(page.file_name), file_name=page.file_name,
+                             media_type=XHTML, content=page.content)
+        item.properties = list(page.properties)
+        ebook.add_item(item)
+        items[page.file_name] = item
+    cover_item = epub.EpubCover(uid="cover-image", file_name=cover_name)
+    cover_item.content = cover_bytes
+    ebook.add_item(cover_item)
+    for name in sorted(images):
+        ebook.add_item(epub.EpubItem(uid=_uid(name), file_name=name,
+                                     media_type=IMAGE_TYPES[Path(name).suffix.lower()],
+                                     content=(book.folder / name).read_bytes()))
+    text = set("".join(page.content.decode() for page in pages) + GENERATED_TEXT)
+    faces = font_faces()
+    fallbacks = fallback_families(book.metadata.theme)
+    drawn_by_main_fonts = set().union(*(
+        font_characters(face.path) for face in faces if face.family not in fallbacks))
+    kept = set()
+    for face in faces:
+        # A fallback font (Thai, emoji) comes only for what the main fonts cannot draw.
+        wanted = text - drawn_by_main_fonts if face.family in fallbacks else text
+        data = subset_font(face.path, wanted, book.publication_date)
+        if data:
+            kept.add(face.source)
+            name = posixpath.join(posixpath.dirname(CSS_FILE), face.source)
+            ebook.add_item(epub.EpubItem(uid=_uid(name), file_name=name,
+                                         media_type=FONT_TYPES[face.path.suffix], content=data))
+    css = epub_stylesheet(book.metadata.theme, kept)
+    ebook.add_item(epub.EpubItem(uid="style", file_name=CSS_FILE, media_type="text/css",
+                                 content=css.encode()))
+
+    navigation = epub.EpubNav(uid="nav", file_name="nav.xhtml", title="Contents")
+    navigation.add_link(href=CSS_FILE, rel="stylesheet", type="text/css")
+    ebook.add_item(navigation)
+    ebook.add_item(epub.EpubNcx())
+    ebook.toc = [
+        (epub.Section(rendered.chapter.title, files[rendered.chapter.anchor]),
+         [epub.Link(f"{files[rendered.chapter.anchor]}#{heading.anchor}", heading.title,
+                    _uid(heading.anchor))
+          for heading in rendered.headings if heading.level == 2])
+        for rendered in chapters
+    ]
+    ebook.guide = [
+        {"type": "cover", "href": "cover.xhtml", "title": "Cover"},
+        {"type": "toc", "href": "nav.xhtml", "title": "Contents"},
+        {"type": "text", "href": chapter_pages[0].file_name, "title": "Start of content"},
+    ]
+    ebook.spine = [items["cover.xhtml"], items["title-page.xhtml"], items["imprint.xhtml"],
+                   navigation, *(items[page.file_name] for page in chapter_pages)]
+
+    packed = io.BytesIO()
+    modified = datetime.datetime.combine(book.publication_date, datetime.time())
+    epub.write_epub(packed, ebook, {"mtime": modified, "epub2_guide": False,
+                                    "epub3_pages": False})
+    target.write_bytes(normalised_zip(packed.getvalue(), modified,
+                                      {"EPUB/nav.xhtml": finish_navigation}))
+
+
+def _page(book: Book, file_name: str, title: str, template: str, body_type: str = "",
+          **context) -> Page:
+    stylesheet = posixpath.relpath(CSS_FILE, posixpath.dirname(file_name) or ".")
+    xhtml = environment().get_template(template).render(
+        book=book, title=title, stylesheet=stylesheet, body_type=body_type, **context)
+    properties = ("svg",) if "<svg" in xhtml else ()
+    return Page(file_name, title, xhtml.encode(), properties)
+
+
+def xhtml_body(rendered: RenderedChapter, files: dict[str, str]) -> tuple[str, set[str]]:
+    """A chapter's HTML as XHTML for the EPUB, and the images it shows.
+
+    Links between chapters lead to the other chapter's file; footnotes become
+    EPUB notes at the chapter's end.
+    """
+    own = files[rendered.chapter.anchor]
+    fragment = parse_fragment(rendered.html)
+    images = set()
+    for link in fragment.iter("a"):
+        href = link.get("href", "")
+        if href.startswith("#"):
+            anchor = href[1:].split("--", 1)[0]
+            if anchor in files and files[anchor] != own:
+                relative = posixpath.relpath(files[anchor], posixpath.dirname(own) or ".")
+                link.set("href", relative if href[1:] == anchor else relative + href)
+        if "footnote-ref" in link.get("class", ""):
+            link.set("epub:type", "noteref")
+            link.set("role", "doc-noteref")
+        if "footnote-backref" in link.get("class", ""):
+            link.set("role", "doc-backlink")
+            link.attrib.pop("title", None)
+    for notes in fragment.find_class("footnote"):
+        notes.tag = "section"
+        notes.set("epub:type", "endnotes")
+        notes.set("role", "doc-endnotes")
+        notes.set("aria-label", "Notes")
+        for rule in notes.findall("hr"):
+            notes.remove(rule)
+        for item in notes.iter("li"):
+            item.set("epub:type", "endnote")
+    for image in fragment.iter("img"):
+        source = posixpath.normpath(posixpath.join(posixpath.dirname(own), image.get("src")))
+        images.add(source)
+    body = (fragment.text or "") + "".join(
+        lxml.etree.tostring(child, method="xml", encoding="unicode") for child in fragment)
+    return body, images
+
+
+def font_characters(path: Path) -> set[str]:
+    with TTFont(path, lazy=True) as font:
+        return {chr(code) for code in font.getBestCmap()}
+
+
+def subset_font(path: Path, characters: set[str], date: datetime.date) -> bytes | None:
+    """The font cut down to ``characters``, or None if it draws none of them."""
+    with TTFont(path, recalcTimestamp=False) as font:
+        wanted = {ord(character) for character in characters} & set(font.getBestCmap())
+        if not wanted:
+            return None
+        options = subset.Options()
+        options.layout_features = ["*"]
+        options.name_IDs = ["*"]
+        options.notdef_outline = True
+        options.drop_tables += ["Silf", "Silt", "Sill", "Glat", "Gloc", "Feat"]  # Graphite
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=wanted)
+        subsetter.subset(font)
+        font["head"].created = font["head"].modified = _font_time(date)
+        output = io.BytesIO()
+        font.save(output, reorderTables=True)
+        return output.getvalue()
+
+
+def _font_time(date: datetime.date) -> int:
+    """A date in the OpenType clock (seconds since 1904), for reproducible fonts."""
+    return int((datetime.datetime.combine(date, datetime.time())
+                - datetime.datetime(1904, 1, 1)).total_seconds())
+
+
+def _metadata(ebook: epub.EpubBook, book: Book) -> None:
+    meta = book.metadata
+    ebook.set_identifier(book.identifier)
+    ebook.set_title(meta.title)
+    ebook.set_language(meta.language)
+    for number, author in enumerate(meta.authors, start=1):
+        ebook.add_author(author, uid=f"author-{number}")
+    for name, value in (("publisher", meta.publisher), ("description", meta.description),
+                        ("rights", meta.rights), ("date", book.publication_date.isoformat())):
+        if value:
+            ebook.add_metadata("DC", name, value)
+    if meta.subtitle:
+        ebook.add_metadata("DC", "title", meta.subtitle, {"id": "subtitle"})
+        ebook.add_metadata(None, "meta", "subtitle",
+                           {"refines": "#subtitle", "property": "title-type"})
+    for name, value in ACCESSIBILITY:
+        ebook.add_metadata(None, "meta", value, {"property": name})
+
+
+def _uid(name: str) -> str:
+    """A manifest id (an XML name) for a file name or anchor."""
+    return "x-" + re.sub(r"[^A-Za-z0-9_.-]", "-", name)
+
+
+def finish_navigation(xhtml: bytes) -> bytes:
+    """EbookLib's navigation document, with its encoding declared and its landmarks hidden.
+
+    Landmarks are for reading systems' menus, not for the page that readers see.
+    """
+    xhtml = xhtml.replace(b"<head>", b'<head>\n    <meta charset="utf-8"/>', 1)
+    return xhtml.replace(b'<nav epub:type="landmarks">',
+                         b'<nav epub:type="landmarks" hidden="hidden">', 1)
+
+
+def normalised_zip(data: bytes, when: datetime.datetime, edits=None) -> bytes:
+    """The EPUB's zip with fixed entry dates: the same sources give the same bytes.
+
+    The mimetype entry comes first and is stored uncompressed, as the EPUB
+    container format requires. ``edits`` maps entry names to functions that
+    change their content.
+    """
+    edits = edits or {}
+    stamp = (max(when.year, 1980), when.month, when.day, 0, 0, 0)
+    output = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, \
+            zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as packed:
+        names = source.namelist()
+        names.sort(key=lambda name: name != "mimetype")
+        for name in names:
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.external_attr = 0o644 << 16
+            if name == "mimetype":
+                info.compress_type = zipfile.ZIP_STORED
+            else:
+                info.compress_type = zipfile.ZIP_DEFLATED
+            content = source.read(name)
+            if name in edits:
+                content = edits[name](content)
+            packed.writestr(info, content, compresslevel=9)
+    return output.getvalue()

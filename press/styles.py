@@ -1,0 +1,84 @@
+"""The theme's style sheets as data: custom properties resolved, font faces listed.
+
+The print edition reads the style sheets as they are. E-readers are older
+browsers, many without custom properties, so the EPUB's sheet is flattened:
+every var() is replaced by the theme's value.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .sources import STYLES
+
+COMMENT = re.compile(r"/\*.*?\*/", re.S)
+ROOT_BLOCK = re.compile(r":root\s*\{([^}]*)\}", re.S)
+DEFINITION = re.compile(r"(--[\w-]+)\s*:\s*([^;]+);")
+VARIABLE = re.compile(r"var\(\s*(--[\w-]+)\s*(?:,\s*([^()]*))?\)")
+FONT_FACE = re.compile(r"@font-face\s*\{[^}]*\}", re.S)
+URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
+NAMESPACE = re.compile(r"@namespace[^;]+;\s*")
+FAMILY = re.compile(r"font-family:\s*['\"]?([^;'\"]+)")
+
+
+@dataclass(frozen=True)
+class FontFace:
+    """One @font-face rule and the font file it names, relative to styles/."""
+
+    rule: str
+    source: str
+    family: str
+
+    @property
+    def path(self) -> Path:
+        return STYLES / self.source
+
+
+def custom_properties(theme: str) -> dict[str, str]:
+    """The design values a theme sets on :root."""
+    text = COMMENT.sub("", (STYLES / theme / "theme.css").read_text(encoding="utf-8"))
+    return {name: value.strip() for block in ROOT_BLOCK.findall(text)
+            for name, value in DEFINITION.findall(block)}
+
+
+def resolve(css: str, properties: dict[str, str]) -> str:
+    """``css`` with every var() replaced by its value (or its fallback)."""
+    def value(match: re.Match) -> str:
+        name, fallback = match.group(1), match.group(2)
+        if name in properties:
+            return properties[name]
+        if fallback is not None:
+            return fallback.strip()
+        raise KeyError(f"the theme sets no value for {name}")
+
+    for _ in range(10):  # values may themselves use var()
+        css, count = VARIABLE.subn(value, css)
+        if not count:
+            return css
+    raise ValueError("custom properties refer to each other in a loop")
+
+
+def font_faces() -> list[FontFace]:
+    """The @font-face rules of styles/fonts.css, with the files they load."""
+    text = COMMENT.sub("", (STYLES / "fonts.css").read_text(encoding="utf-8"))
+    return [FontFace(rule, URL.search(rule).group(1), FAMILY.search(rule).group(1).strip())
+            for rule in FONT_FACE.findall(text)]
+
+
+def fallback_families(theme: str) -> set[str]:
+    """Families the theme names only as fallbacks (after the first of a --font-* stack)."""
+    stacks = [[family.strip().strip("'\"") for family in value.split(",")]
+              for name, value in custom_properties(theme).items() if name.startswith("--font-")]
+    first = {stack[0] for stack in stacks}
+    return {family for stack in stacks for family in stack[1:]} - first
+
+
+def epub_stylesheet(theme: str, font_sources: set[str]) -> str:
+    """One flat style sheet for the EPUB: the font faces kept, the shared base, the EPUB's own."""
+    faces = [face.rule for face in font_faces() if face.source in font_sources]
+    sheets = [(STYLES / name).read_text(encoding="utf-8") for name in ("base.css", "epub.css")]
+    css = "\n".join(faces + sheets)
+    namespaces = NAMESPACE.findall(css)  # must open the sheet, before every rule
+    return resolve("".join(namespaces) + NAMESPACE.sub("", css), custom_properties(theme))

