@@ -128,13 +128,7 @@ def write_epub(book: Book, chapters: tuple[RenderedChapter, ...], cover: tuple[s
     navigation.add_link(href=CSS_FILE, rel="stylesheet", type="text/css")
     ebook.add_item(navigation)
     ebook.add_item(epub.EpubNcx())
-    ebook.toc = [
-        (epub.Section(rendered.chapter.title, files[rendered.chapter.anchor]),
-         [epub.Link(f"{files[rendered.chapter.anchor]}#{heading.anchor}", heading.title,
-                    _uid(heading.anchor))
-          for heading in rendered.headings if heading.level == 2])
-        for rendered in chapters
-    ]
+    ebook.toc = [toc_entry(rendered, files[rendered.chapter.anchor]) for rendered in chapters]
     ebook.guide = [
         {"type": "cover", "href": "cover.xhtml", "title": "Cover"},
         {"type": "toc", "href": "nav.xhtml", "title": "Contents"},
@@ -149,6 +143,15 @@ def write_epub(book: Book, chapters: tuple[RenderedChapter, ...], cover: tuple[s
                                     "epub3_pages": False})
     target.write_bytes(normalised_zip(packed.getvalue(), modified,
                                       {"EPUB/nav.xhtml": finish_navigation}))
+
+
+def toc_entry(rendered: RenderedChapter, file_name: str):
+    """A chapter in the contents, with its sections where it has any (never an empty list)."""
+    sections = [epub.Link(f"{file_name}#{heading.anchor}", heading.title, _uid(heading.anchor))
+                for heading in rendered.headings if heading.level == 2]
+    if not sections:
+        return epub.Link(file_name, rendered.chapter.title, _uid("toc-" + file_name))
+    return (epub.Section(rendered.chapter.title, file_name), sections)
 
 
 def _page(book: Book, file_name: str, title: str, template: str, body_type: str = "",

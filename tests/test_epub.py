@@ -299,3 +299,12 @@ def test_same_sources_give_the_same_epub_in_another_folder(tmp_path):
 def test_all_builds_the_pdf_and_the_epub(small_handbook, tmp_path, capsys):
     assert main(["all", str(small_handbook), "--output", str(tmp_path / "out")]) == 0
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["small.epub", "small.pdf"]
+
+
+def test_a_chapter_without_sections_makes_no_empty_list_in_the_nav(small_handbook, tmp_path):
+    built = build_epub(small_handbook, tmp_path / "out")
+    nav = built.xml("EPUB/nav.xhtml")
+    lists = list(nav.iter(f"{{{NS['x']}}}ol"))
+    assert lists and all(len(ol) for ol in lists)
+    assert [a.text for a in nav.find(".//x:nav[@epub:type='toc']", NS).iter(f"{{{NS['x']}}}a")] \
+        == ["The only chapter"]
