@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from . import __version__
@@ -22,7 +23,8 @@ class Built:
 
     book: Book
     path: Path
-    pages: int | None = None
+    count: int | None = None
+    unit: str = "pages"
 
 
 def load_and_check(folder: Path, as_given: str) -> Book:
@@ -36,16 +38,21 @@ def load_and_check(folder: Path, as_given: str) -> Book:
 
 
 def print_html(book: Book, stylesheets: list[str] = (),
-               chapters: tuple[RenderedChapter, ...] | None = None) -> str:
-    """The print edition's whole document as HTML, linking ``stylesheets``."""
+               chapters: tuple[RenderedChapter, ...] | None = None, press: bool = False) -> str:
+    """The print edition's whole document as HTML, linking ``stylesheets``.
+
+    ``press`` gives inline SVG (ratings, the cover's pattern) their colours in CMYK ink.
+    """
     chapters = tuple(
         type(rendered)(chapter=rendered.chapter, html=footnotes_at_calls(rendered.html),
                        headings=rendered.headings)
         for rendered in chapters or render_book(book))
     cover_url = book.metadata.cover or ""  # relative to the handbook folder
-    return environment().get_template("book.html.j2").render(
+    html = environment().get_template("book.html.j2").render(
         book=book, chapters=chapters, version=__version__,
-        cover_url=cover_url, stylesheets=stylesheets)
+        cover_url=cover_url, stylesheets=stylesheets, press=press)
+    # Inline SVG takes no colour from style sheets: the press edition inks it in black (K).
+    return html.replace('"currentColor"', '"device-cmyk(0 0 0 1)"') if press else html
 
 
 def write_atomically(target: Path, write):
@@ -73,21 +80,58 @@ def _umask() -> int:
     return mask
 
 
-def build_pdf(book: Book, output: Path, chapters: tuple[RenderedChapter, ...]) -> Built:
-    from .pdf import stylesheet_urls, write_pdf  # WeasyPrint loads only when a PDF is wanted
+class Editions:
+    """One handbook's editions, sharing what they have in common.
 
-    target = output / f"{book.slug}.pdf"
-    html = print_html(book, stylesheet_urls(book), chapters)
-    pages = write_atomically(target, lambda path: write_pdf(book, html, path))
-    return Built(book, target, pages)
+    The chapters are rendered once; the office PDF is laid out once and serves
+    both its own file and the booklet.
+    """
 
+    def __init__(self, book: Book, output: Path):
+        self.book = book
+        self.output = output
+        self.chapters = render_book(book)
 
-def build_epub(book: Book, output: Path, chapters: tuple[RenderedChapter, ...]) -> Built:
-    from .epub import write_epub
+    def target(self, suffix: str) -> Path:
+        return self.output / f"{self.book.slug}{suffix}"
 
-    target = output / f"{book.slug}.epub"
-    write_atomically(target, lambda path: write_epub(book, chapters, epub_cover(book), path))
-    return Built(book, target)
+    @cached_property
+    def office_pdf(self) -> tuple[bytes, int]:
+        from .pdf import render_pdf, stylesheet_urls  # WeasyPrint loads only when wanted
+
+        html = print_html(self.book, stylesheet_urls(self.book), self.chapters)
+        return render_pdf(self.book, html)
+
+    def pdf(self) -> Built:
+        data, pages = self.office_pdf
+        target = self.target(".pdf")
+        write_atomically(target, lambda path: path.write_bytes(data))
+        return Built(self.book, target, pages)
+
+    def booklet(self) -> Built:
+        from .imposition import impose_booklet
+
+        target = self.target("-booklet.pdf")
+        sheets = write_atomically(target, lambda path: impose_booklet(self.office_pdf[0], path))
+        return Built(self.book, target, sheets, unit="sheets")
+
+    def press(self) -> Built:
+        from .pdf import render_pdf, stylesheet_urls
+
+        html = print_html(self.book, stylesheet_urls(self.book, press=True), self.chapters,
+                          press=True)
+        data, pages = render_pdf(self.book, html, press=True)
+        target = self.target("-print.pdf")
+        write_atomically(target, lambda path: path.write_bytes(data))
+        return Built(self.book, target, pages)
+
+    def epub(self) -> Built:
+        from .epub import write_epub
+
+        target = self.target(".epub")
+        write_atomically(target, lambda path: write_epub(self.book, self.chapters,
+                                                         epub_cover(self.book), path))
+        return Built(self.book, target)
 
 
 def epub_cover(book: Book) -> tuple[str, bytes]:
@@ -99,14 +143,17 @@ def epub_cover(book: Book) -> tuple[str, bytes]:
         suffix = Path(book.metadata.cover).suffix.lower().replace(".jpeg", ".jpg")
         return f"images/cover{suffix}", (book.folder / book.metadata.cover).read_bytes()
     html = environment().get_template("cover-image.html.j2").render(
-        book=book, version=__version__, cover_url="", stylesheets=stylesheet_urls(book))
+        book=book, version=__version__, cover_url="", stylesheets=stylesheet_urls(book),
+        press=False)
     return COVER_IMAGE, cover_image(book, html)
 
 
-BUILDERS = {"pdf": build_pdf, "epub": build_epub}
+# Each format and the Editions method that makes it, in the order `all` builds them.
+FORMATS = {"pdf": Editions.pdf, "epub": Editions.epub, "print": Editions.press,
+           "booklet": Editions.booklet}
 
 
 def build(book: Book, formats: list[str], output: Path) -> list[Built]:
     """Build the book in each format, rendering its chapters once for all of them."""
-    chapters = render_book(book)
-    return [BUILDERS[name](book, output, chapters) for name in formats]
+    editions = Editions(book, output)
+    return [FORMATS[name](editions) for name in formats]

@@ -7,17 +7,18 @@ import sys
 import traceback
 from pathlib import Path
 
-from .build import build, load_and_check
+from .build import FORMATS, build, load_and_check
 from .findings import SourceError
 from .sources import PROJECT, handbook_folders
 
 COMMANDS = {
-    "pdf": "build the print-ready PDF (<slug>.pdf)",
-    "epub": "build the EPUB 3 e-book (<slug>.epub)",
-    "all": "build every edition",
+    "pdf": "the PDF for screens and office printers (<slug>.pdf)",
+    "epub": "the EPUB 3 e-book (<slug>.epub)",
+    "print": "the press PDF with bleed, crop marks and CMYK (<slug>-print.pdf)",
+    "booklet": "A5 pages two-up for a duplex office printer (<slug>-booklet.pdf)",
+    "all": "every edition",
     "check": "check the sources without building anything",
 }
-FORMATS = {"pdf": ["pdf"], "epub": ["epub"], "all": ["pdf", "epub"]}
 
 
 class ArgumentError(Exception):
@@ -90,9 +91,10 @@ def _run(command: str, folders: list[tuple[Path, str]], output: Path) -> int:
             print(f"{book.display_folder}: no problems found")
         return 0
     for book in books:
-        for built in build(book, FORMATS[command], output):
-            pages = f" ({built.pages} pages)" if built.pages else ""
-            print(f"{book.display_folder} -> {built.path}{pages}")
+        formats = list(FORMATS) if command == "all" else [command]
+        for built in build(book, formats, output):
+            count = f" ({built.count} {built.unit})" if built.count else ""
+            print(f"{book.display_folder} -> {built.path}{count}")
     return 0
 
 

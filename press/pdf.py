@@ -12,6 +12,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .findings import Finding, SourceError
+from . import inks
+from .imposition import add_crop_marks
 from .model import Book
 from .sources import STYLES
 
@@ -33,11 +35,15 @@ STYLES_URL = "file:///theme/styles/"
 
 
 class SandboxedFetcher(weasyprint.URLFetcher):
-    """Serves the handbook folder and the theme under fixed addresses; refuses the rest."""
+    """Serves the handbook folder and the theme under fixed addresses; refuses the rest.
 
-    def __init__(self, handbook: Path):
+    For the press edition it serves the handbook's pictures in CMYK ink.
+    """
+
+    def __init__(self, handbook: Path, press: bool = False):
         super().__init__()
         self.roots = {HANDBOOK_URL: handbook.resolve(), STYLES_URL: STYLES.resolve()}
+        self.press = press
         self.refused: list[str] = []
 
     def fetch(self, url, headers=None):
@@ -47,17 +53,20 @@ class SandboxedFetcher(weasyprint.URLFetcher):
                 path = (root / relative).resolve()
                 if path.is_relative_to(root) and path.is_file():
                     kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                    data = path.read_bytes()
+                    if self.press and prefix == HANDBOOK_URL:
+                        data, kind = inks.picture_in_cmyk(data, kind)
                     return weasyprint.urls.URLFetcherResponse(
-                        url, path.read_bytes(), headers={"Content-Type": kind})
+                        url, data, headers={"Content-Type": kind})
         self.refused.append(url)
         raise ValueError(f"the build may not read {url}")
 
 
-def stylesheet_urls(book: Book) -> list[str]:
-    """The print edition's style sheets, in cascade order."""
-    return [STYLES_URL + name for name in
-            ("fonts.css", f"{book.metadata.theme}/theme.css", "base.css", "print.css",
-             f"sizes/{book.metadata.page_size}.css")]
+def stylesheet_urls(book: Book, press: bool = False) -> list[str]:
+    """The print editions' style sheets, in cascade order (the press edition adds its own)."""
+    names = ["fonts.css", f"{book.metadata.theme}/theme.css", "base.css", "print.css",
+             f"sizes/{book.metadata.page_size}.css"]
+    return [STYLES_URL + name for name in names + (["press.css"] if press else [])]
 
 
 class _Problems(logging.Handler):
@@ -97,10 +106,14 @@ def source_date(book: Book):
             del os.environ["SOURCE_DATE_EPOCH"]
 
 
-def write_pdf(book: Book, html: str, target: Path,
-              font_config: FontConfiguration | None = None) -> int:
-    """Lay out the book's HTML, write the PDF to ``target``; return its page count."""
-    fetcher = SandboxedFetcher(book.folder)
+def render_pdf(book: Book, html: str, press: bool = False,
+               font_config: FontConfiguration | None = None) -> tuple[bytes, int]:
+    """Lay out the book's HTML; return the PDF and its page count.
+
+    The office edition is tagged PDF/UA-1; the press edition is PDF/X-4 with a
+    CMYK output intent, 3 mm bleed and crop marks outside the bleed.
+    """
+    fetcher = SandboxedFetcher(book.folder, press=press)
     font_config = font_config or FontConfiguration()
     # The style sheets are <link>ed from the document (see stylesheet_urls): WeasyPrint
     # sizes inline SVG, such as ratings, only by the document's own style sheets.
@@ -113,11 +126,14 @@ def write_pdf(book: Book, html: str, target: Path,
                                       f"the build may not read {url}",
                                       "images and files must be inside the handbook folder")
                               for url in fetcher.refused)
-    LOGGER.info("Writing %s", target.name)
+    LOGGER.info("Writing the PDF of %s", book.slug)
+    variant = "pdf/x-4" if press else "pdf/ua-1"
     with source_date(book):
-        rendered.write_pdf(target, pdf_variant="pdf/ua-1", pdf_tags=True,
-                           pdf_identifier=book.slug.encode())
-    return len(rendered.pages)
+        data = rendered.write_pdf(pdf_variant=variant, pdf_tags=True,
+                                  pdf_identifier=book.slug.encode())
+    if press:
+        data = add_crop_marks(data)
+    return data, len(rendered.pages)
 
 
 COVER_WIDTH = 1600  # pixels: sharp on a tablet, small enough for any reader

@@ -296,9 +296,10 @@ def test_same_sources_give_the_same_epub_in_another_folder(tmp_path):
     assert one.path.read_bytes() == two.path.read_bytes()
 
 
-def test_all_builds_the_pdf_and_the_epub(small_handbook, tmp_path, capsys):
+def test_all_builds_every_edition(small_handbook, tmp_path, capsys):
     assert main(["all", str(small_handbook), "--output", str(tmp_path / "out")]) == 0
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["small.epub", "small.pdf"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "small-booklet.pdf", "small-print.pdf", "small.epub", "small.pdf"]
 
 
 def test_a_chapter_without_sections_makes_no_empty_list_in_the_nav(small_handbook, tmp_path):

@@ -1,0 +1,109 @@
+"""Page sheets with pypdf: booklet imposition for office printers, crop marks for the press."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from pypdf import PageObject, PdfReader, PdfWriter, Transformation
+from pypdf.generic import DecodedStreamObject, NameObject, RectangleObject
+
+
+def booklet_order(count: int) -> list[tuple[int, int]]:
+    """The page pairs (left, right) of each sheet side, front then back, 1-based.
+
+    ``count`` is a multiple of four. Sheet 1's front is [last, 1], its back
+    [2, last - 1]; sheet 2's front [last - 2, 3], and so on: folded and
+    stapled, the sheets read in order.
+    """
+    if count % 4:
+        raise ValueError("a booklet needs a multiple of four pages")
+    sides = []
+    for sheet in range(count // 4):
+        outer, inner = 2 * sheet, 2 * sheet + 1
+        sides.append((count - outer, 1 + outer))  # front
+        sides.append((1 + inner, count - inner))  # back
+    return sides
+
+
+def padded_pages(count: int) -> list[int | None]:
+    """The book's pages (1-based) padded with blanks (None) to a multiple of four.
+
+    Blanks go just before the back cover, so that no chapter is interrupted
+    and the back cover stays the outside of the last sheet.
+    """
+    blanks = -count % 4
+    pages: list[int | None] = list(range(1, count + 1))
+    return pages[:-1] + [None] * blanks + pages[-1:]
+
+
+def impose_booklet(source: bytes, target: Path) -> int:
+    """Write ``source``'s pages as a booklet for duplex printing; return the sheet count."""
+    reader = PdfReader(io.BytesIO(source))
+    width = float(reader.pages[0].mediabox.width)
+    height = float(reader.pages[0].mediabox.height)
+    pages = padded_pages(len(reader.pages))
+    writer = PdfWriter()
+    for left, right in booklet_order(len(pages)):
+        side = PageObject.create_blank_page(width=2 * width, height=height)
+        for position, number in ((0, pages[left - 1]), (1, pages[right - 1])):
+            if number is not None:
+                side.merge_transformed_page(reader.pages[number - 1],
+                                            Transformation().translate(position * width, 0))
+        writer.add_page(side)
+    writer.add_metadata({"/Title": str(reader.metadata.title or "") + " (booklet)",
+                         "/Producer": "Careers Handbooks press"})
+    with open(target, "wb") as output:
+        writer.write(output)
+    return len(pages) // 4
+
+
+MM = 72 / 25.4
+BLEED = 3 * MM  # what the press style sheet gives every page (styles/press.css)
+MARK_OFFSET = BLEED + 2 * MM  # marks start clear of the bleed, never on it
+MARK_LENGTH = 6 * MM
+SLUG = MARK_OFFSET + MARK_LENGTH + 1 * MM  # paper around the bleed that holds the marks
+
+
+def crop_mark_lines(trim: tuple[float, float, float, float]) -> list[tuple[float, ...]]:
+    """The eight crop-mark lines (x1, y1, x2, y2) of a page trimmed to ``trim``.
+
+    Each runs along a trim edge's extension, starting MARK_OFFSET outside the trim.
+    """
+    left, bottom, right, top = trim
+    lines = []
+    for x, y, outward_x, outward_y in ((left, bottom, -1, -1), (right, bottom, 1, -1),
+                                       (left, top, -1, 1), (right, top, 1, 1)):
+        start_x, start_y = x + outward_x * MARK_OFFSET, y + outward_y * MARK_OFFSET
+        lines.append((start_x, y, start_x + outward_x * MARK_LENGTH, y))  # horizontal
+        lines.append((x, start_y, x, start_y + outward_y * MARK_LENGTH))  # vertical
+    return lines
+
+
+def add_crop_marks(source: bytes) -> bytes:
+    """The press PDF with room for crop marks around its bleed, and the marks drawn there.
+
+    TrimBox stays the page; BleedBox is the page plus the 3 mm bleed; MediaBox
+    grows by a slug that holds the marks, in registration colour (all four inks).
+    """
+    reader = PdfReader(io.BytesIO(source))
+    writer = PdfWriter(clone_from=reader)
+    for page in writer.pages:
+        trim = tuple(float(value) for value in page.trimbox)
+        left, bottom, right, top = trim
+        page.bleedbox = RectangleObject((left - BLEED, bottom - BLEED, right + BLEED, top + BLEED))
+        page.mediabox = RectangleObject((left - BLEED - SLUG, bottom - BLEED - SLUG,
+                                         right + BLEED + SLUG, top + BLEED + SLUG))
+        page.cropbox = page.mediabox
+        drawing = ["q", "0.3 w", "1 1 1 1 K"]  # registration: every ink
+        drawing += [f"{x1:.3f} {y1:.3f} m {x2:.3f} {y2:.3f} l S"
+                    for x1, y1, x2, y2 in crop_mark_lines(trim)]
+        marks = DecodedStreamObject()
+        marks.set_data("\n".join(drawing + ["Q"]).encode())
+        overlay = PageObject.create_blank_page(width=1, height=1)
+        overlay.mediabox = page.mediabox  # pypdf clips what it merges to this box
+        overlay[NameObject("/Contents")] = marks
+        page.merge_page(overlay)
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()
