@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import io
+import re
+import uuid
 from pathlib import Path
 
 from pypdf import PageObject, PdfReader, PdfWriter, Transformation
-from pypdf.generic import DecodedStreamObject, NameObject, RectangleObject
+from pypdf.generic import (ArrayObject, ByteStringObject, DecodedStreamObject, NameObject,
+                           RectangleObject)
 
 
 def booklet_order(count: int) -> list[tuple[int, int]]:
@@ -37,19 +40,39 @@ def padded_pages(count: int) -> list[int | None]:
     return pages[:-1] + [None] * blanks + pages[-1:]
 
 
+MM = 72 / 25.4
+# Landscape paper that office printers hold, smallest first: A5 pages go on A4, A4 on A3,
+# Letter on Tabloid (ledger).
+PAPER = (("A4", 297 * MM, 210 * MM), ("Tabloid", 17 * 72, 11 * 72), ("A3", 420 * MM, 297 * MM))
+
+
+def sheet_size(width: float, height: float) -> tuple[float, float]:
+    """The smallest paper that holds two pages side by side (else exactly two pages)."""
+    for _, paper_width, paper_height in PAPER:
+        if 2 * width <= paper_width + 1 and height <= paper_height + 1:
+            return paper_width, paper_height
+    return 2 * width, height
+
+
 def impose_booklet(source: bytes, target: Path) -> int:
-    """Write ``source``'s pages as a booklet for duplex printing; return the sheet count."""
+    """Write ``source``'s pages as a booklet for duplex printing; return the sheet count.
+
+    Each side of a sheet holds two pages, centred on the paper; printed on both
+    sides (flip on the short edge), folded and stapled, the sheets read in order.
+    """
     reader = PdfReader(io.BytesIO(source))
     width = float(reader.pages[0].mediabox.width)
     height = float(reader.pages[0].mediabox.height)
+    paper_width, paper_height = sheet_size(width, height)
+    margin_x, margin_y = (paper_width - 2 * width) / 2, (paper_height - height) / 2
     pages = padded_pages(len(reader.pages))
     writer = PdfWriter()
     for left, right in booklet_order(len(pages)):
-        side = PageObject.create_blank_page(width=2 * width, height=height)
+        side = PageObject.create_blank_page(width=paper_width, height=paper_height)
         for position, number in ((0, pages[left - 1]), (1, pages[right - 1])):
             if number is not None:
-                side.merge_transformed_page(reader.pages[number - 1],
-                                            Transformation().translate(position * width, 0))
+                place = Transformation().translate(margin_x + position * width, margin_y)
+                side.merge_transformed_page(reader.pages[number - 1], place)
         writer.add_page(side)
     writer.add_metadata({"/Title": str(reader.metadata.title or "") + " (booklet)",
                          "/Producer": "Careers Handbooks press"})
@@ -58,7 +81,6 @@ def impose_booklet(source: bytes, target: Path) -> int:
     return len(pages) // 4
 
 
-MM = 72 / 25.4
 BLEED = 3 * MM  # what the press style sheet gives every page (styles/press.css)
 MARK_OFFSET = BLEED + 2 * MM  # marks start clear of the bleed, never on it
 MARK_LENGTH = 6 * MM
@@ -80,14 +102,16 @@ def crop_mark_lines(trim: tuple[float, float, float, float]) -> list[tuple[float
     return lines
 
 
-def add_crop_marks(source: bytes) -> bytes:
-    """The press PDF with room for crop marks around its bleed, and the marks drawn there.
+def finish_press_pdf(source: bytes, identifier: str) -> bytes:
+    """The press PDF with room for crop marks around its bleed, the marks drawn there,
+    and identifiers derived from the book's, so that the same sources give the same bytes.
 
     TrimBox stays the page; BleedBox is the page plus the 3 mm bleed; MediaBox
     grows by a slug that holds the marks, in registration colour (all four inks).
     """
     reader = PdfReader(io.BytesIO(source))
     writer = PdfWriter(clone_from=reader)
+    _stable_identifiers(writer, identifier)
     for page in writer.pages:
         trim = tuple(float(value) for value in page.trimbox)
         left, bottom, right, top = trim
@@ -107,3 +131,13 @@ def add_crop_marks(source: bytes) -> bytes:
     output = io.BytesIO()
     writer.write(output)
     return output.getvalue()
+
+
+def _stable_identifiers(writer: PdfWriter, identifier: str) -> None:
+    """Replace WeasyPrint's random PDF/X document id (XMP) and the file id with the book's."""
+    stable = uuid.uuid5(uuid.NAMESPACE_URL, identifier)
+    metadata = writer.root_object["/Metadata"].get_object()
+    xmp = re.sub(rb"xmp\.did:[0-9a-f-]{36}", f"xmp.did:{stable}".encode(), metadata.get_data())
+    metadata.set_data(xmp)
+    file_id = ByteStringObject(stable.bytes)
+    writer._ID = ArrayObject([file_id, file_id])

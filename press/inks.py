@@ -14,6 +14,7 @@ PRESS_PROFILE = STYLES / "color" / "FOGRA39-coated.icc"
 HEX = re.compile(r"#([0-9a-fA-F]{6}|[0-9a-fA-F]{3})\b")
 RGB = re.compile(r"rgb\(\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*\)")
 NAMED = {"black": (0, 0, 0), "white": (255, 255, 255)}
+SVG_ROOT = re.compile(r"<svg\b[^>]*>")
 NAMED_COLOUR = re.compile(r"(?<=[\"':\s])(black|white)(?=[\"';\s])")
 
 
@@ -57,4 +58,9 @@ def _svg_in_cmyk(svg: str) -> str:
 
     svg = HEX.sub(from_hex, svg)
     svg = RGB.sub(lambda m: cmyk(*(min(255, int(v)) for v in m.groups())), svg)
-    return NAMED_COLOUR.sub(lambda m: cmyk(*NAMED[m.group(1)]), svg)
+    svg = NAMED_COLOUR.sub(lambda m: cmyk(*NAMED[m.group(1)]), svg)
+    # SVG fills what it does not colour black: make that black ink, not RGB black.
+    root = SVG_ROOT.search(svg)
+    if root and "fill=" not in root.group(0):
+        svg = svg[:root.end() - 1] + ' fill="device-cmyk(0 0 0 1)"' + svg[root.end() - 1:]
+    return svg

@@ -13,7 +13,7 @@ from urllib.parse import unquote, urlsplit
 
 from .findings import Finding, SourceError
 from . import inks
-from .imposition import add_crop_marks
+from .imposition import finish_press_pdf
 from .model import Book
 from .sources import STYLES
 
@@ -132,7 +132,7 @@ def render_pdf(book: Book, html: str, press: bool = False,
         data = rendered.write_pdf(pdf_variant=variant, pdf_tags=True,
                                   pdf_identifier=book.slug.encode())
     if press:
-        data = add_crop_marks(data)
+        data = finish_press_pdf(data, book.identifier)
     return data, len(rendered.pages)
 
 

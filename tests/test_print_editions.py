@@ -1,0 +1,194 @@
+"""The press PDF and the office booklet: boxes, inks and output intent; sheets in order."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pypdf
+import pypdfium2
+import pytest
+
+from press.cli import main
+from press.imposition import BLEED, booklet_order, crop_mark_lines, padded_pages
+
+from .conftest import EVERY_FEATURE, MINIMAL_CHAPTER, write_handbook
+
+MM = 72 / 25.4
+A5 = (148 * MM, 210 * MM)
+PROFILE = Path(__file__).resolve().parent.parent / "styles" / "color" / "FOGRA39-coated.icc"
+
+
+def build(handbook: Path, command: str, output: Path) -> Path:
+    assert main([command, str(handbook), "--output", str(output)]) == 0
+    suffix = {"print": "-print.pdf", "booklet": "-booklet.pdf", "pdf": ".pdf"}[command]
+    return output / f"{handbook.name}{suffix}"
+
+
+@pytest.fixture(scope="session")
+def press_pdf(tmp_path_factory) -> Path:
+    return build(EVERY_FEATURE, "print", tmp_path_factory.mktemp("press"))
+
+
+@pytest.fixture(scope="session")
+def booklet(tmp_path_factory) -> tuple[Path, Path]:
+    output = tmp_path_factory.mktemp("booklet")
+    return build(EVERY_FEATURE, "booklet", output), build(EVERY_FEATURE, "pdf", output)
+
+
+# The press PDF
+
+def test_press_boxes_trim_to_the_page_with_3mm_bleed(press_pdf):
+    for page in pypdf.PdfReader(press_pdf).pages:
+        trim = [float(v) for v in page.trimbox]
+        bleed = [float(v) for v in page.bleedbox]
+        media = [float(v) for v in page.mediabox]
+        assert trim == pytest.approx([0, 0, *A5], abs=0.01)
+        assert bleed == pytest.approx([-3 * MM, -3 * MM, A5[0] + 3 * MM, A5[1] + 3 * MM], abs=0.01)
+        assert media[0] < bleed[0] and media[1] < bleed[1]  # room for the crop marks
+        assert media[2] > bleed[2] and media[3] > bleed[3]
+
+
+def test_press_output_intent_is_the_shipped_cmyk_profile(press_pdf):
+    reader = pypdf.PdfReader(press_pdf)
+    intents = reader.trailer["/Root"]["/OutputIntents"]
+    assert len(intents) == 1
+    intent = intents[0].get_object()
+    assert intent["/S"] == "/GTS_PDFX"
+    profile = intent["/DestOutputProfile"].get_object()
+    assert profile["/N"] == 4
+    data = profile.get_data()
+    assert data[36:40] == b"acsp" and data[16:20] == b"CMYK"  # an ICC profile, for CMYK
+    assert data[16:20] == PROFILE.read_bytes()[16:20]
+    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
+    assert "PDF/X-4" in xmp
+
+
+def test_press_colours_are_cmyk_only(press_pdf):
+    """No RGB colour operator and no RGB picture anywhere: everything is ink."""
+    reader = pypdf.PdfReader(press_pdf)
+    streams = [page.get_contents().get_data() for page in reader.pages]
+    pictures = []
+    for page in reader.pages:
+        for xobject in page["/Resources"].get("/XObject", {}).values():
+            xobject = xobject.get_object()
+            if xobject["/Subtype"] == "/Form":
+                streams.append(xobject.get_data())
+            else:
+                pictures.append(xobject)
+    assert not any(re.search(rb"(^|\s)[\d.]+ [\d.]+ [\d.]+ (rg|RG)\s", stream)
+                   for stream in streams)
+    assert not any(b"/DeviceRGB" in stream for stream in streams)
+    assert pictures and all(picture["/ColorSpace"] == "/DeviceCMYK" for picture in pictures)
+    assert any(b"/DeviceCMYK cs" in stream for stream in streams)
+
+
+def test_press_fonts_are_all_embedded(press_pdf):
+    for page in pypdf.PdfReader(press_pdf).pages:
+        for font in page["/Resources"].get("/Font", {}).values():
+            descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            assert any(key in descriptor.get_object()
+                       for key in ("/FontFile", "/FontFile2", "/FontFile3"))
+
+
+def pixel(path: Path, page_number: int, x_mm: float, y_mm: float) -> tuple[int, int, int]:
+    """The colour at (x, y) mm from the trimmed page's top left corner (negative: outside)."""
+    page = pypdfium2.PdfDocument(path)[page_number - 1]
+    media_left, media_bottom, _, media_top = page.get_mediabox()
+    scale = 4
+    image = page.render(scale=scale).to_pil().convert("RGB")
+    return image.getpixel((round((x_mm * MM - media_left) * scale),
+                           round((media_top - y_mm * MM) * scale)))
+
+
+def test_cover_colour_runs_into_the_bleed_and_stops_there(press_pdf):
+    inside_bleed = pixel(press_pdf, 1, -1.5, 100)
+    beyond_bleed = pixel(press_pdf, 1, -4.5, 100)
+    assert max(inside_bleed) < 120  # the dark cover colour
+    assert beyond_bleed == (255, 255, 255)
+
+
+def test_crop_marks_are_drawn_outside_the_bleed(press_pdf):
+    left, bottom, right, top = 0, 0, *A5
+    lines = crop_mark_lines((left, bottom, right, top))
+    assert len(lines) == 8
+    for x1, y1, x2, y2 in lines:
+        for x, y in ((x1, y1), (x2, y2)):
+            outside_x = x < -BLEED or x > right + BLEED
+            outside_y = y < -BLEED or y > top + BLEED
+            assert outside_x or outside_y
+    # and they are really there: on the top left mark, level with the trim's top edge
+    assert max(pixel(press_pdf, 1, -7, 0)) < 100
+    assert pixel(press_pdf, 1, -7, 5) == (255, 255, 255)
+
+
+# The booklet
+
+def test_saddle_stitch_order():
+    assert booklet_order(8) == [(8, 1), (2, 7), (6, 3), (4, 5)]
+    assert booklet_order(4) == [(4, 1), (2, 3)]
+    with pytest.raises(ValueError):
+        booklet_order(6)
+
+
+def test_blanks_go_before_the_back_cover():
+    assert padded_pages(4) == [1, 2, 3, 4]
+    assert padded_pages(6) == [1, 2, 3, 4, 5, None, None, 6]
+    assert padded_pages(5) == [1, 2, 3, 4, None, None, None, 5]
+
+
+def half_texts(path: Path) -> list[tuple[str, str]]:
+    """The text of the left and right half of every side of every sheet."""
+    sides = []
+    for page in pypdfium2.PdfDocument(path):
+        width, height = page.get_size()
+        text = page.get_textpage()
+        sides.append(tuple(" ".join(text.get_text_bounded(left, 0, left + width / 2, height).split())
+                           for left in (0, width / 2)))
+    return sides
+
+
+def page_texts(path: Path) -> list[str]:
+    return [" ".join(page.get_textpage().get_text_range().split())
+            for page in pypdfium2.PdfDocument(path)]
+
+
+def test_booklet_sheets_hold_the_pages_in_saddle_stitch_order(booklet):
+    booklet_path, book_path = booklet
+    pages = page_texts(book_path)
+    padded = padded_pages(len(pages))
+    sides = half_texts(booklet_path)
+    assert len(sides) == len(padded) // 2
+    expected = [tuple(pages[padded[number - 1] - 1] if padded[number - 1] else ""
+                      for number in pair) for pair in booklet_order(len(padded))]
+    squeeze = lambda pair: tuple("".join(text.split()) for text in pair)  # noqa: E731
+    assert [squeeze(side) for side in sides] == [squeeze(side) for side in expected]
+    # sheet 1: front [last, 1], back [2, last - 1]
+    assert squeeze(sides[0]) == squeeze((pages[-1], pages[0]))
+    assert "Every Feature" in sides[0][1] and "exercises every feature" in sides[0][0]
+
+
+def test_booklet_is_a5_pages_two_up_on_a4_landscape(booklet):
+    for page in pypdf.PdfReader(booklet[0]).pages:
+        assert float(page.mediabox.width) == pytest.approx(297 * MM, abs=0.5)
+        assert float(page.mediabox.height) == pytest.approx(210 * MM, abs=0.5)
+
+
+def test_an_a4_handbook_imposes_onto_a3(tmp_path):
+    folder = write_handbook(tmp_path / "big", {
+        "book.yaml": "title: Big\nlanguage: en-GB\npage_size: A4\n", "01-a.md": MINIMAL_CHAPTER})
+    path = build(folder, "booklet", tmp_path / "out")
+    reader = pypdf.PdfReader(path)
+    assert len(reader.pages) % 2 == 0
+    for page in reader.pages:
+        assert float(page.mediabox.width) == pytest.approx(420 * MM, abs=0.5)
+        assert float(page.mediabox.height) == pytest.approx(297 * MM, abs=0.5)
+
+
+def test_press_and_booklet_are_reproducible(tmp_path):
+    first = shutil.copytree(EVERY_FEATURE, tmp_path / "a" / "every-feature")
+    second = shutil.copytree(EVERY_FEATURE, tmp_path / "b" / "every-feature")
+    for command in ("print", "booklet"):
+        assert build(first, command, tmp_path / "out-a").read_bytes() == \
+            build(second, command, tmp_path / "out-b").read_bytes(), command
