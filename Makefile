@@ -6,13 +6,22 @@ READY := $(VENV)/.ready
 BOOK ?=
 OUTPUT ?= output
 
-.PHONY: pdf epub all check test clean
+.PHONY: pdf epub print booklet flyer all check test clean
 
 pdf: $(READY)
 	$(PYTHON) publish.py pdf $(BOOK) --output $(OUTPUT)
 
 epub: $(READY)
 	$(PYTHON) publish.py epub $(BOOK) --output $(OUTPUT)
+
+print: $(READY)
+	$(PYTHON) publish.py print $(BOOK) --output $(OUTPUT)
+
+booklet: $(READY)
+	$(PYTHON) publish.py booklet $(BOOK) --output $(OUTPUT)
+
+flyer: $(READY)
+	$(PYTHON) publish.py flyer $(BOOK) --output $(OUTPUT)
 
 all: $(READY)
 	$(PYTHON) publish.py all $(BOOK) --output $(OUTPUT)

@@ -12,7 +12,7 @@ from . import __version__
 from .checks import check_book
 from .findings import SourceError
 from .model import Book, RenderedChapter
-from .render import environment, footnotes_at_calls, render_book
+from .render import environment, fact_sheet_sections, footnotes_at_calls, render_book
 from .sources import read_book
 
 
@@ -125,6 +125,18 @@ class Editions:
         write_atomically(target, lambda path: path.write_bytes(data))
         return Built(self.book, target, pages)
 
+    def flyer(self) -> Built:
+        from .pdf import render_pdf, stylesheet_urls
+
+        html = environment().get_template("flyer.html.j2").render(
+            book=self.book, chapters=self.chapters, version=__version__, press=False,
+            sections=fact_sheet_sections(self.book, self.chapters),
+            stylesheets=stylesheet_urls(self.book, sheets=FLYER_SHEETS))
+        data, pages = render_pdf(self.book, html)
+        target = self.target("-flyer.pdf")
+        write_atomically(target, lambda path: path.write_bytes(data))
+        return Built(self.book, target, pages)
+
     def epub(self) -> Built:
         from .epub import write_epub
 
@@ -150,7 +162,8 @@ def epub_cover(book: Book) -> tuple[str, bytes]:
 
 # Each format and the Editions method that makes it, in the order `all` builds them.
 FORMATS = {"pdf": Editions.pdf, "epub": Editions.epub, "print": Editions.press,
-           "booklet": Editions.booklet}
+           "booklet": Editions.booklet, "flyer": Editions.flyer}
+FLYER_SHEETS = ("fonts.css", "{theme}/theme.css", "base.css", "flyer.css")
 
 
 def build(book: Book, formats: list[str], output: Path) -> list[Built]:

@@ -55,6 +55,24 @@ def check_book(book: Book) -> list[Finding]:
     findings: list[Finding] = []
     for chapter in book.chapters:
         findings += check_chapter(book, chapter, anchors)
+    return findings + check_fact_sheet(book, anchors)
+
+
+def check_fact_sheet(book: Book, anchors: dict[str, set[str]]) -> list[Finding]:
+    """book.yaml's fact_sheet entries must lead to chapters and headings that exist."""
+    findings = []
+    shown = f"{book.display_folder.rstrip('/')}/book.yaml"
+    for index, entry in enumerate(book.metadata.fact_sheet or ()):
+        line = book.fact_sheet_lines[index] if index < len(book.fact_sheet_lines) else None
+        target, _, fragment = entry.partition("#")
+        if target not in anchors:
+            findings.append(Finding("E216", shown, line, f"fact_sheet: '{entry}' is not a "
+                                    "chapter of this handbook",
+                                    "chapters: " + ", ".join(c.source for c in book.chapters)))
+        elif fragment and fragment not in anchors[target]:
+            findings.append(Finding("E216", shown, line, f"fact_sheet: '{entry}' leads to a "
+                                    f"heading that does not exist in {target}",
+                                    _closest_anchor(fragment, anchors[target])))
     return findings
 
 

@@ -16,6 +16,7 @@ COMMANDS = {
     "epub": "the EPUB 3 e-book (<slug>.epub)",
     "print": "the press PDF with bleed, crop marks and CMYK (<slug>-print.pdf)",
     "booklet": "A5 pages two-up for a duplex office printer (<slug>-booklet.pdf)",
+    "flyer": "a one-sheet fact sheet for a careers fair stand (<slug>-flyer.pdf)",
     "all": "every edition",
     "check": "check the sources without building anything",
 }
@@ -93,7 +94,8 @@ def _run(command: str, folders: list[tuple[Path, str]], output: Path) -> int:
     for book in books:
         formats = list(FORMATS) if command == "all" else [command]
         for built in build(book, formats, output):
-            count = f" ({built.count} {built.unit})" if built.count else ""
+            unit = built.unit if built.count != 1 else built.unit.rstrip("s")
+            count = f" ({built.count} {unit})" if built.count else ""
             print(f"{book.display_folder} -> {built.path}{count}")
     return 0
 

@@ -99,6 +99,12 @@ def relative_path(node: yaml.Node) -> str:
     return value
 
 
+def link_list(node: yaml.Node) -> tuple[str, ...]:
+    if not isinstance(node, yaml.SequenceNode) or not node.value:
+        raise Invalid("must be a list of links to chapters or their headings")
+    return tuple(text(item) for item in node.value)
+
+
 def path_list(node: yaml.Node) -> tuple[str, ...]:
     if not isinstance(node, yaml.SequenceNode) or not node.value:
         raise Invalid("must be a list of chapter files")
@@ -122,6 +128,8 @@ BOOK_FIELDS = (
     Field("cover", "path of a PNG or JPEG cover image in the folder", relative_path),
     Field("chapters", "list of chapter files, in order", path_list),
     Field("theme", "name of a theme in styles/", text),
+    Field("fact_sheet", "sections for the fact sheet, as links: 06-pros-and-cons.md#advantages",
+          link_list),
 )
 
 CHAPTER_FIELDS = (
@@ -192,3 +200,17 @@ def parse_mapping(
                                     f"the required key '{field.name}' is missing",
                                     f"add a line '{field.name}: ...' ({field.doc})"))
     return values, findings
+
+
+def item_lines(source: str, key: str, first_line: int = 1) -> tuple[int, ...]:
+    """The line of each entry of the list under ``key`` (for messages about one entry)."""
+    try:
+        root = yaml.compose(source, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return ()
+    if not isinstance(root, yaml.MappingNode):
+        return ()
+    for key_node, value_node in root.value:
+        if getattr(key_node, "value", None) == key and isinstance(value_node, yaml.SequenceNode):
+            return tuple(_line(item, first_line) for item in value_node.value)
+    return ()

@@ -35,6 +35,7 @@ class Metadata:
     cover: str | None = None
     chapters: tuple[str, ...] | None = None
     theme: str = "default"
+    fact_sheet: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,7 @@ class Book:
     chapters: tuple[Chapter, ...]
     publication_date: datetime.date
     files: frozenset[str] = frozenset()  # every file in the folder, as relative POSIX paths
+    fact_sheet_lines: tuple[int, ...] = ()  # where each fact_sheet entry stands in book.yaml
 
     @property
     def identifier(self) -> str:

@@ -62,10 +62,13 @@ class SandboxedFetcher(weasyprint.URLFetcher):
         raise ValueError(f"the build may not read {url}")
 
 
-def stylesheet_urls(book: Book, press: bool = False) -> list[str]:
-    """The print editions' style sheets, in cascade order (the press edition adds its own)."""
-    names = ["fonts.css", f"{book.metadata.theme}/theme.css", "base.css", "print.css",
-             f"sizes/{book.metadata.page_size}.css"]
+PRINT_SHEETS = ("fonts.css", "{theme}/theme.css", "base.css", "print.css", "sizes/{size}.css")
+
+
+def stylesheet_urls(book: Book, press: bool = False, sheets=PRINT_SHEETS) -> list[str]:
+    """Style sheets in cascade order, as WeasyPrint fetches them (the press adds its own)."""
+    names = [name.format(theme=book.metadata.theme, size=book.metadata.page_size)
+             for name in sheets]
     return [STYLES_URL + name for name in names + (["press.css"] if press else [])]
 
 

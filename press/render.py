@@ -10,7 +10,8 @@ import jinja2
 import lxml.html
 
 from .markdown import make_markdown
-from .model import Book, Heading, RenderedChapter
+from .qr import qr_svg
+from .model import Book, Heading, RenderedChapter, chapter_anchor
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 HEADING = re.compile(r'<h([2-6]) id="([^"]+)">(.*?)</h\1>', re.S)
@@ -86,6 +87,79 @@ def parse_fragment(body: str):
     return fragment
 
 
+def fact_sheet_sections(book: Book, chapters: tuple[RenderedChapter, ...]) -> tuple[str, ...]:
+    """The parts of the handbook that its fact sheet shows, as HTML.
+
+    Where book.yaml lists ``fact_sheet`` entries (links to headings, or to whole
+    chapters), those sections; otherwise the section holding the first rating
+    that stands on a line of its own, and the first pros and cons boxes.
+    """
+    bodies = {rendered.chapter.source: parse_fragment(rendered.html) for rendered in chapters}
+    if book.metadata.fact_sheet:
+        parts = []
+        for entry in book.metadata.fact_sheet:
+            source, _, fragment = entry.partition("#")
+            body = bodies[source]
+            parts.append(_section(body, f"{chapter_anchor(source)}--{fragment}")
+                         if fragment else list(body))
+    else:
+        parts = _default_fact_sheet(list(bodies.values()))
+    return tuple(_standalone("".join(lxml.html.tostring(element, encoding="unicode")
+                                     for element in part)) for part in parts if part)
+
+
+def _default_fact_sheet(bodies: list) -> list[list]:
+    parts = []
+    for body in bodies:  # the first rating on a line of its own, with its section
+        rating = next(iter(body.find_class("rating-line")), None)
+        if rating is not None:
+            heading = next((element for element in reversed(_before(body, rating))
+                            if element.tag in HEADINGS), None)
+            parts.append(_section(body, heading.get("id")) if heading is not None
+                         else [rating])
+            break
+    for kind in ("callout-pros", "callout-cons"):
+        box = next((found for body in bodies for found in body.find_class(kind)), None)
+        if box is not None:
+            parts.append([box])
+    return parts
+
+
+HEADINGS = ("h2", "h3", "h4", "h5", "h6")
+
+
+def _before(body, element) -> list:
+    children = list(body)
+    return children[:children.index(element)] if element in children else []
+
+
+def _section(body, anchor: str) -> list:
+    """The heading with id ``anchor`` and what follows it, up to the next heading of its rank."""
+    children = list(body)
+    start = next((i for i, element in enumerate(children) if element.get("id") == anchor), None)
+    if start is None:
+        return []
+    level = children[start].tag
+    part = [children[start]]
+    for element in children[start + 1:]:
+        if element.tag in HEADINGS and element.tag <= level:
+            break
+        part.append(element)
+    return part
+
+
+def _standalone(html: str) -> str:
+    """A section fit to stand alone: no footnote calls, links into the book made plain text."""
+    fragment = parse_fragment(html)
+    for call in fragment.find_class("footnote-ref"):
+        _drop_keeping_tail(call.getparent() if call.getparent().tag == "sup" else call)
+    for link in list(fragment.iter("a")):
+        if link.get("href", "").startswith("#"):
+            link.drop_tag()
+    return (fragment.text or "") + "".join(
+        lxml.html.tostring(child, encoding="unicode") for child in fragment)
+
+
 def _strip_trailing_space(element) -> None:
     """Drop the space Python-Markdown leaves before a footnote's back-link."""
     last = element[-1] if len(element) else None
@@ -117,4 +191,5 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["long_date"] = lambda d: f"{d.day} {d:%B %Y}"
+    env.globals["qr"] = qr_svg
     return env

@@ -106,6 +106,7 @@ def read_book(folder: Path, folder_as_given: str | None = None
         chapters=tuple(chapters),
         publication_date=publication_date(metadata, folder, files),
         files=frozenset(files),
+        fact_sheet_lines=config.item_lines(text or "", "fact_sheet"),
     ), findings
 
 

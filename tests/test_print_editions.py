@@ -13,7 +13,7 @@ import pytest
 from press.cli import main
 from press.imposition import BLEED, booklet_order, crop_mark_lines, padded_pages
 
-from .conftest import EVERY_FEATURE, MINIMAL_CHAPTER, write_handbook
+from .conftest import EVERY_FEATURE, MINIMAL_CHAPTER, write_handbook  # noqa: F401
 
 MM = 72 / 25.4
 A5 = (148 * MM, 210 * MM)
@@ -192,3 +192,72 @@ def test_press_and_booklet_are_reproducible(tmp_path):
     for command in ("print", "booklet"):
         assert build(first, command, tmp_path / "out-a").read_bytes() == \
             build(second, command, tmp_path / "out-b").read_bytes(), command
+
+
+# The fact sheet, and the QR code on the back cover
+
+def decoded_qr_codes(path: Path, page_number: int) -> list[str]:
+    import zxingcpp
+    page = pypdfium2.PdfDocument(path)[page_number - 1]
+    image = page.render(scale=3).to_pil().convert("L")
+    return [result.text for result in zxingcpp.read_barcodes(image)]
+
+
+@pytest.fixture(scope="session")
+def flyer(tmp_path_factory) -> Path:
+    output = tmp_path_factory.mktemp("flyer")
+    assert main(["flyer", str(EVERY_FEATURE), "--output", str(output)]) == 0
+    return output / "every-feature-flyer.pdf"
+
+
+def test_flyer_is_one_a4_sheet_with_title_summaries_stars_pros_and_cons(flyer):
+    reader = pypdf.PdfReader(flyer)
+    assert len(reader.pages) <= 2  # one sheet, printed on one or both sides
+    page = reader.pages[0]
+    assert float(page.mediabox.width) == pytest.approx(210 * MM, abs=0.5)
+    text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+    for expected in ("Every Feature", "Basics of the format",
+                     "Paragraphs, lists, links, footnotes, punctuation and raw HTML.",
+                     "9 out of 10 stars", "Advantages", "Well paid", "Disadvantages",
+                     "A high entry bar", "https://example.org/every-feature"):
+        assert expected in text, expected
+
+
+def test_flyer_qr_code_reads_back_as_the_handbook_address(flyer):
+    assert decoded_qr_codes(flyer, 1) == ["https://example.org/every-feature"]
+
+
+def test_back_cover_of_the_print_editions_carries_the_qr_code(press_pdf, feature_pdf):
+    last = len(pypdf.PdfReader(feature_pdf.path).pages)
+    assert decoded_qr_codes(feature_pdf.path, last) == ["https://example.org/every-feature"]
+    assert decoded_qr_codes(press_pdf, last) == ["https://example.org/every-feature"]
+
+
+def test_no_qr_code_without_an_address(tmp_path):
+    folder = write_handbook(tmp_path / "plain", {
+        "book.yaml": "title: Plain\nlanguage: en-GB\n", "01-a.md": MINIMAL_CHAPTER})
+    path = build(folder, "pdf", tmp_path / "out")
+    assert decoded_qr_codes(path, len(pypdf.PdfReader(path).pages)) == []
+
+
+def test_fact_sheet_sections_chosen_in_book_yaml(tmp_path):
+    folder = shutil.copytree(EVERY_FEATURE, tmp_path / "chosen")
+    with open(folder / "book.yaml", "a", encoding="utf-8") as book_yaml:
+        book_yaml.write("fact_sheet:\n  - 03-boxes.md#testimonials\n  - 01-basics.md#lists\n")
+    assert main(["flyer", str(folder), "--output", str(tmp_path / "out")]) == 0
+    reader = pypdf.PdfReader(tmp_path / "out" / "chosen-flyer.pdf")
+    text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+    assert "I thought it would be elegant maths" in text and "A nested bullet" in text
+    assert "Well paid" not in text  # the default choice is replaced, not added to
+
+
+def test_fact_sheet_entry_that_leads_nowhere_is_an_error(tmp_path, capsys):
+    folder = shutil.copytree(EVERY_FEATURE, tmp_path / "wrong")
+    with open(folder / "book.yaml", "a", encoding="utf-8") as book_yaml:
+        book_yaml.write("fact_sheet:\n  - 03-boxes.md#testimonial\n")
+    assert main(["flyer", str(folder), "--output", str(tmp_path / "out")]) == 2
+    lines = (folder / "book.yaml").read_text().splitlines()
+    line = lines.index("  - 03-boxes.md#testimonial") + 1
+    err = capsys.readouterr().err
+    assert f"book.yaml:{line}: error: fact_sheet: '03-boxes.md#testimonial' leads to a heading" in err
+    assert "did you mean '#testimonials'?" in err
