@@ -261,3 +261,13 @@ def test_fact_sheet_entry_that_leads_nowhere_is_an_error(tmp_path, capsys):
     err = capsys.readouterr().err
     assert f"book.yaml:{line}: error: fact_sheet: '03-boxes.md#testimonial' leads to a heading" in err
     assert "did you mean '#testimonials'?" in err
+
+
+def test_a_handbook_names_its_theme(tmp_path):
+    folder = shutil.copytree(EVERY_FEATURE, tmp_path / "green")
+    text = (folder / "book.yaml").read_text().replace("theme: default", "theme: evergreen")
+    (folder / "book.yaml").write_text(text)
+    default = build(EVERY_FEATURE, "pdf", tmp_path / "out-default")
+    green = build(folder, "pdf", tmp_path / "out-green")
+    assert pixel(default, 1, 5, 5) == (0x0b, 0x3a, 0x49)  # the default theme's cover
+    assert pixel(green, 1, 5, 5) == (0x1f, 0x4a, 0x2b)  # evergreen's
