@@ -13,7 +13,7 @@ from .checks import check_book
 from .findings import SourceError
 from .model import Book, RenderedChapter
 from .render import environment, fact_sheet_sections, footnotes_at_calls, render_book
-from .sources import read_book
+from .sources import picture_type, read_book, read_file
 
 
 
@@ -27,14 +27,17 @@ class Built:
     unit: str = "pages"
 
 
-def load_and_check(folder: Path, as_given: str) -> Book:
-    """A handbook whose every source is sound, or SourceError with all that is not."""
+def load_and_check(folder: Path, as_given: str) -> tuple[Book, tuple[RenderedChapter, ...]]:
+    """A handbook whose every source is sound, and its rendered chapters; or SourceError
+    with every problem found."""
     book, findings = read_book(folder, as_given)
+    chapters = ()
     if book is not None:
-        findings += check_book(book)
+        chapters = render_book(book)
+        findings += check_book(book, chapters)
     if findings:
         raise SourceError(findings)
-    return book
+    return book, chapters
 
 
 def print_html(book: Book, stylesheets: list[str] = (),
@@ -87,10 +90,11 @@ class Editions:
     both its own file and the booklet.
     """
 
-    def __init__(self, book: Book, output: Path):
+    def __init__(self, book: Book, output: Path,
+                 chapters: tuple[RenderedChapter, ...] | None = None):
         self.book = book
         self.output = output
-        self.chapters = render_book(book)
+        self.chapters = chapters if chapters is not None else render_book(book)
 
     def target(self, suffix: str) -> Path:
         return self.output / f"{self.book.slug}{suffix}"
@@ -152,8 +156,9 @@ def epub_cover(book: Book) -> tuple[str, bytes]:
     from .pdf import cover_image, stylesheet_urls
 
     if book.metadata.cover:
-        suffix = Path(book.metadata.cover).suffix.lower().replace(".jpeg", ".jpg")
-        return f"images/cover{suffix}", (book.folder / book.metadata.cover).read_bytes()
+        data = read_file(book, book.metadata.cover)
+        suffix = ".png" if picture_type(data) == "image/png" else ".jpg"
+        return f"_cover{suffix}", data
     html = environment().get_template("cover-image.html.j2").render(
         book=book, version=__version__, cover_url="", stylesheets=stylesheet_urls(book),
         press=False)
@@ -166,7 +171,8 @@ FORMATS = {"pdf": Editions.pdf, "epub": Editions.epub, "print": Editions.press,
 FLYER_SHEETS = ("fonts.css", "{theme}/theme.css", "base.css", "flyer.css")
 
 
-def build(book: Book, formats: list[str], output: Path) -> list[Built]:
-    """Build the book in each format, rendering its chapters once for all of them."""
-    editions = Editions(book, output)
+def build(book: Book, formats: list[str], output: Path,
+          chapters: tuple[RenderedChapter, ...] | None = None) -> list[Built]:
+    """Build the book in each format, its chapters rendered once for all of them."""
+    editions = Editions(book, output, chapters)
     return [FORMATS[name](editions) for name in formats]

@@ -14,27 +14,28 @@ from pathlib import Path
 from typing import Iterator
 
 from fontTools.ttLib import TTFont
-from markdown.extensions.toc import slugify, unique
 
 from .findings import Finding, closest
 from .markdown.callouts import KINDS
 from .markdown.ratings import parse_rating
-from .markdown.xrefs import split_local_link
-from .model import Book, Chapter
-from .sources import STYLES
+from .markdown.xrefs import ID_SEPARATOR, split_local_link
+from .model import Book, Chapter, RenderedChapter
+from .render import render_book
+from .sources import STYLES, picture_is_sound
 
 FENCE = re.compile(r"^(`{3,}|~{3,})")  # Python-Markdown's fences start at the margin
 CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
 ATX_HEADING = re.compile(r"^(#{1,6})(?!#)\s*(.*?)\s*#*\s*$")  # "#Title" is a heading too
 SETEXT_H1 = re.compile(r"^=+\s*$")
-SETEXT_H2 = re.compile(r"^-+\s*$")
 NOT_A_SETEXT_TITLE = re.compile(r"^\s*([-*+>|]|\d+\.|!!!|#|$)|^    ")
+RENDERED_ID = re.compile(r'<h[1-6] id="([^"]+)"')
 RATING = re.compile(r"\[stars:([^\]\n]*)\]", re.I)
 CALLOUT = re.compile(r"^\s*!!!\s*([\w-]+)")
 IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
 URL = r"<?((?:[^()\s<>]|\([^()\s]*\))*)>?"  # balanced parentheses may stand in an address
 LINK = re.compile(r"(?<!!)\[(?:[^\]\[]|\[[^\]]*\])*\]\(\s*" + URL + r"(?:\s+\"[^\"]*\")?\s*\)")
-REFERENCE = re.compile(r"^\s{0,3}\[(?!\^)[^\]]+\]:\s*" + URL + r"(?:\s|$)")
+REFERENCE = re.compile(r"^\s{0,3}\[(?!\^)([^\]]+)\]:\s*" + URL + r"(?:\s|$)")
+REFERENCE_USE = re.compile(r"(!?)\[([^\]\[]*)\]\[([^\]]*)\]")
 HTML_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)(?=[\s/>])([^>]*)>")
 HTML_ATTRIBUTE = re.compile(r"([A-Za-z_:][\w:.-]*)\s*(?:=\s*(\"[^\"]*\"|'[^']*'|[^\s\"'>]+))?")
 CAPTION = re.compile(r"^\s*Table:")
@@ -49,9 +50,13 @@ THAI = re.compile(r"[\u0e00-\u0e7f]")
 NOT_DRAWN = {"\u200d", "\ufe0f", "\ufe0e", "\u200b", "\u2060", "\u00ad"}
 
 
-def check_book(book: Book) -> list[Finding]:
-    """Every problem in the handbook's chapters, in file and line order."""
-    anchors = {chapter.source: heading_slugs(chapter) for chapter in book.chapters}
+def check_book(book: Book, chapters: tuple[RenderedChapter, ...] | None = None) -> list[Finding]:
+    """Every problem in the handbook's chapters, in file and line order.
+
+    Links to headings are checked against the ids the rendered chapters really have.
+    """
+    chapters = chapters if chapters is not None else render_book(book)
+    anchors = {rendered.chapter.source: rendered_ids(rendered) for rendered in chapters}
     findings: list[Finding] = []
     for chapter in book.chapters:
         findings += check_chapter(book, chapter, anchors)
@@ -97,25 +102,11 @@ def source_lines(chapter: Chapter, keep_code_spans: bool = False
             lambda m: " " * len(m.group(0)), line)
 
 
-def heading_text(raw: str) -> str:
-    """A heading's words as the reader sees them, for its slug."""
-    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", raw)
-    text = re.sub(r"[*_`]", "", text)
-    return re.sub(r"<[^>]+>", "", text)
-
-
-def heading_slugs(chapter: Chapter) -> set[str]:
-    """The ids that Python-Markdown's toc gives the chapter's headings."""
-    used: set[str] = set()
-    previous = ""
-    for _, line in source_lines(chapter, keep_code_spans=True):
-        match = ATX_HEADING.match(line)
-        if match and match.group(2):
-            used.add(unique(slugify(heading_text(match.group(2)), "-"), used))
-        elif SETEXT_H2.match(line) and not NOT_A_SETEXT_TITLE.match(previous):
-            used.add(unique(slugify(heading_text(previous.strip()), "-"), used))
-        previous = line
-    return used
+def rendered_ids(rendered: RenderedChapter) -> set[str]:
+    """The ids a link may name in a rendered chapter: its headings', as authors write them."""
+    prefix = rendered.chapter.anchor + ID_SEPARATOR
+    return {anchor[len(prefix):] for anchor in RENDERED_ID.findall(rendered.html)
+            if anchor.startswith(prefix)}
 
 
 def check_chapter(book: Book, chapter: Chapter, anchors: dict[str, set[str]]) -> list[Finding]:
@@ -125,6 +116,9 @@ def check_chapter(book: Book, chapter: Chapter, anchors: dict[str, set[str]]) ->
     def error(code, line, message, hint=None):
         findings.append(Finding(code, path, line, message, hint))
 
+    definitions = {match.group(1).lower(): (match.group(2), number)
+                   for number, line in source_lines(chapter)
+                   for match in [REFERENCE.match(line)] if match}
     previous = ""
     for number, line in source_lines(chapter):
         heading = ATX_HEADING.match(line)
@@ -151,8 +145,22 @@ def check_chapter(book: Book, chapter: Chapter, anchors: dict[str, set[str]]) ->
                   "put the caption paragraph right after the table's last row")
         for match in IMAGE.finditer(line):
             findings += _check_image(book, chapter, number, match.group(1), match.group(2))
-        for match in [*LINK.finditer(line), *REFERENCE.finditer(line)]:
+        for match in LINK.finditer(line):
             findings += _check_link(book, chapter, number, match.group(1), anchors)
+        # Reference-style pictures and links: ![alt][label], [text][label], and [label]: target
+        # (a problem with the target is reported where the target is written).
+        for match in REFERENCE_USE.finditer(line):
+            picture, text, label = match.group(1), match.group(2), match.group(3) or match.group(2)
+            if label.lower() not in definitions:
+                continue  # Python-Markdown leaves it as text
+            target, target_line = definitions[label.lower()]
+            if picture:
+                if not text.strip():
+                    error("E205", number, f"the image '{target}' has no alt text",
+                          "describe the picture between the brackets: ![what it shows][...]")
+                findings += _check_image(book, chapter, target_line, "(given)", target)
+            else:
+                findings += _check_link(book, chapter, target_line, target, anchors)
         findings += _check_html(path, number, line)
         findings += check_text(book, path, number, line)
         previous = line
@@ -187,6 +195,10 @@ def _check_image(book: Book, chapter: Chapter, number: int, alt: str, target: st
     elif not resolved.lower().endswith(IMAGE_TYPES):
         found.append(Finding("E209", path, number, f"the image '{target}' is not a PNG, "
                              "JPEG or SVG file"))
+    elif not picture_is_sound(book, resolved):
+        found.append(Finding("E209", path, number, f"the image '{target}' cannot be read: it "
+                             "is damaged, or not the kind of picture its name says",
+                             "open it in an image editor and save it again as PNG, JPEG or SVG"))
     return found
 
 
@@ -253,9 +265,9 @@ def check_text(book: Book, path: str, number: int, text: str) -> list[Finding]:
         found.append(Finding("E220", path, number, f"'{match.group(0)}' looks like damaged "
                              "text (mojibake)", "retype the character that was meant, such as "
                              "a dash, a quote or an accented letter"))
-    coverage = font_coverage(book.metadata.theme)
+    coverage = font_coverage()
     missing = sorted({ch for ch in text if ord(ch) not in coverage and ch not in NOT_DRAWN
-                      and unicodedata.category(ch)[0] not in "CZ"})
+                      and unicodedata.category(ch) not in ("Cc", "Cf", "Zs", "Zl", "Zp")})
     for character in missing:
         found.append(Finding("E221", path, number, f"no font of the handbook can draw "
                              f"'{character}' (U+{ord(character):04X})",
@@ -264,8 +276,9 @@ def check_text(book: Book, path: str, number: int, text: str) -> list[Finding]:
 
 
 @lru_cache(maxsize=None)
-def font_coverage(theme: str) -> frozenset[int]:
-    """Every code point that some font shipped for the theme can draw."""
+def font_coverage() -> frozenset[int]:
+    """Every code point that some font shipped with the project can draw (every theme
+    draws from the same fonts)."""
     covered: set[int] = set()
     for font_path in sorted(Path(STYLES / "fonts").glob("*/*.[ot]tf")):
         with TTFont(font_path, lazy=True) as font:

@@ -88,12 +88,12 @@ def _run(command: str, folders: list[tuple[Path, str]], output: Path) -> int:
     if findings:
         raise SourceError(findings)
     if command == "check":
-        for book in books:
+        for book, _ in books:
             print(f"{book.display_folder}: no problems found")
         return 0
-    for book in books:
+    for book, chapters in books:
         formats = list(FORMATS) if command == "all" else [command]
-        for built in build(book, formats, output):
+        for built in build(book, formats, output, chapters):
             unit = built.unit if built.count != 1 else built.unit.rstrip("s")
             count = f" ({built.count} {unit})" if built.count else ""
             print(f"{book.display_folder} -> {built.path}{count}")

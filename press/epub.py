@@ -14,6 +14,7 @@ import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote
 
 import lxml.etree
 from ebooklib import epub
@@ -22,14 +23,16 @@ from fontTools.ttLib import TTFont
 
 from .model import Book, RenderedChapter
 from .render import environment, parse_fragment
+from .sources import picture_type, read_file
 from .styles import epub_stylesheet, fallback_families, font_faces
 
+# The pipeline's own files start with "_", which no chapter's file (its anchor) can.
 CSS_FILE = "styles/book.css"
-COVER_IMAGE = "images/cover.png"
+COVER_IMAGE = "_cover.png"
+NAV_FILE = "_nav.xhtml"
 XHTML = "application/xhtml+xml"
 FONT_TYPES = {".ttf": "font/ttf", ".otf": "font/otf"}
-IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
-               ".svg": "image/svg+xml"}
+
 # Characters the style sheet draws itself (callout icons, list marks, the quote mark).
 GENERATED_TEXT = "ℹ💡⚠✔✖+−•“Myth MYTH 0123456789.↩"
 ACCESSIBILITY = (
@@ -60,22 +63,22 @@ class Page:
     properties: tuple[str, ...] = ()
 
 
-def chapter_file(source: str) -> str:
-    """Where a chapter's XHTML lives in the EPUB: beside its images, as in the sources."""
-    return posixpath.splitext(source)[0] + ".xhtml"
+def chapter_file(chapter) -> str:
+    """Where a chapter's XHTML lives in the EPUB: named by its anchor, at the top level,
+    where the pictures' paths (from the handbook folder) lead to them."""
+    return chapter.anchor.removeprefix("ch-") + ".xhtml"
 
 
 def write_epub(book: Book, chapters: tuple[RenderedChapter, ...], cover: tuple[str, bytes],
                target: Path) -> None:
     """Pack the EPUB and write it to ``target``; ``cover`` is (file name, image bytes)."""
-    files = {rendered.chapter.anchor: chapter_file(rendered.chapter.source)
-             for rendered in chapters}
+    files = {rendered.chapter.anchor: chapter_file(rendered.chapter) for rendered in chapters}
     cover_name, cover_bytes = cover
     pages = [
-        _page(book, "cover.xhtml", "Cover", "epub/cover.xhtml.j2", cover_image=cover_name),
-        _page(book, "title-page.xhtml", book.metadata.title, "epub/title-page.xhtml.j2",
+        _page(book, "_cover.xhtml", "Cover", "epub/cover.xhtml.j2", cover_image=cover_name),
+        _page(book, "_title-page.xhtml", book.metadata.title, "epub/title-page.xhtml.j2",
               body_type="frontmatter"),
-        _page(book, "imprint.xhtml", "Imprint", "epub/imprint.xhtml.j2",
+        _page(book, "_imprint.xhtml", "Imprint", "epub/imprint.xhtml.j2",
               body_type="frontmatter"),
     ]
     images: set[str] = set()
@@ -99,12 +102,13 @@ def write_epub(book: Book, chapters: tuple[RenderedChapter, ...], cover: tuple[s
         ebook.add_item(item)
         items[page.file_name] = item
     cover_item = epub.EpubCover(uid="cover-image", file_name=cover_name)
+    cover_item.media_type = picture_type(cover_bytes)
     cover_item.content = cover_bytes
     ebook.add_item(cover_item)
     for name in sorted(images):
+        content = read_file(book, name)
         ebook.add_item(epub.EpubItem(uid=_uid(name), file_name=name,
-                                     media_type=IMAGE_TYPES[Path(name).suffix.lower()],
-                                     content=(book.folder / name).read_bytes()))
+                                     media_type=picture_type(content), content=content))
     text = set("".join(page.content.decode() for page in pages) + GENERATED_TEXT)
     faces = font_faces()
     fallbacks = fallback_families(book.metadata.theme)
@@ -124,17 +128,17 @@ def write_epub(book: Book, chapters: tuple[RenderedChapter, ...], cover: tuple[s
     ebook.add_item(epub.EpubItem(uid="style", file_name=CSS_FILE, media_type="text/css",
                                  content=css.encode()))
 
-    navigation = epub.EpubNav(uid="nav", file_name="nav.xhtml", title="Contents")
+    navigation = epub.EpubNav(uid="nav", file_name=NAV_FILE, title="Contents")
     navigation.add_link(href=CSS_FILE, rel="stylesheet", type="text/css")
     ebook.add_item(navigation)
     ebook.add_item(epub.EpubNcx())
     ebook.toc = [toc_entry(rendered, files[rendered.chapter.anchor]) for rendered in chapters]
     ebook.guide = [
-        {"type": "cover", "href": "cover.xhtml", "title": "Cover"},
-        {"type": "toc", "href": "nav.xhtml", "title": "Contents"},
+        {"type": "cover", "href": "_cover.xhtml", "title": "Cover"},
+        {"type": "toc", "href": NAV_FILE, "title": "Contents"},
         {"type": "text", "href": chapter_pages[0].file_name, "title": "Start of content"},
     ]
-    ebook.spine = [items["cover.xhtml"], items["title-page.xhtml"], items["imprint.xhtml"],
+    ebook.spine = [items["_cover.xhtml"], items["_title-page.xhtml"], items["_imprint.xhtml"],
                    navigation, *(items[page.file_name] for page in chapter_pages)]
 
     packed = io.BytesIO()
@@ -142,7 +146,7 @@ def write_epub(book: Book, chapters: tuple[RenderedChapter, ...], cover: tuple[s
     epub.write_epub(packed, ebook, {"mtime": modified, "epub2_guide": False,
                                     "epub3_pages": False})
     target.write_bytes(normalised_zip(packed.getvalue(), modified,
-                                      {"EPUB/nav.xhtml": finish_navigation}))
+                                      {"EPUB/" + NAV_FILE: finish_navigation}))
 
 
 def toc_entry(rendered: RenderedChapter, file_name: str):
@@ -195,8 +199,7 @@ def xhtml_body(rendered: RenderedChapter, files: dict[str, str]) -> tuple[str, s
         for item in notes.iter("li"):
             item.set("epub:type", "endnote")
     for image in fragment.iter("img"):
-        source = posixpath.normpath(posixpath.join(posixpath.dirname(own), image.get("src")))
-        images.add(source)
+        images.add(unquote(image.get("src")))  # from the handbook folder, as the EPUB's top
     body = (fragment.text or "") + "".join(
         lxml.etree.tostring(child, method="xml", encoding="unicode") for child in fragment)
     return body, images

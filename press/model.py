@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,8 +12,23 @@ PAGE_SIZES = ("A5", "A4", "Letter")
 
 
 def chapter_anchor(source: str) -> str:
-    """The id of a chapter file's opening, e.g. ``ch-06-pros-and-cons``."""
-    return "ch-" + Path(source).stem  # each has its sheet in styles/sizes/
+    """The id of a chapter file's opening, e.g. ``ch-06-pros-and-cons`` (or ``ch-part-1-intro``
+    for ``part-1/intro.md``): lower-case letters, digits and single hyphens only, so that
+    the ``--`` between a chapter's anchor and a heading's id is never ambiguous."""
+    slug = re.sub(r"[^a-z0-9]+", "-", str(Path(source).with_suffix("")).lower()).strip("-")
+    return "ch-" + (slug or "chapter")
+
+
+def chapter_anchors(sources) -> dict[str, str]:
+    """Each chapter file's anchor, made unique within the book (``-2``, ``-3`` on a clash)."""
+    anchors: dict[str, str] = {}
+    for source in sources:
+        anchor, number = chapter_anchor(source), 1
+        while anchor in anchors.values():
+            number += 1
+            anchor = f"{chapter_anchor(source)}-{number}"
+        anchors[source] = anchor
+    return anchors  # each has its sheet in styles/sizes/
 
 
 @dataclass(frozen=True)
@@ -44,6 +60,7 @@ class Chapter:
 
     source: str  # the file's name inside the handbook folder, e.g. 02-the-role.md
     display_path: str  # the path as the author would type it, for messages
+    anchor: str  # its id where all chapters share one document; unique in the book
     number: int
     title: str
     body: str
@@ -51,10 +68,6 @@ class Chapter:
     short_title: str | None = None
     summary: str | None = None
 
-    @property
-    def anchor(self) -> str:
-        """The chapter's id where all chapters share one document."""
-        return chapter_anchor(self.source)
 
     @property
     def running_title(self) -> str:
@@ -73,6 +86,9 @@ class Book:
     publication_date: datetime.date
     files: frozenset[str] = frozenset()  # every file in the folder, as relative POSIX paths
     fact_sheet_lines: tuple[int, ...] = ()  # where each fact_sheet entry stands in book.yaml
+
+    def chapter_by_source(self, source: str) -> Chapter | None:
+        return next((chapter for chapter in self.chapters if chapter.source == source), None)
 
     @property
     def identifier(self) -> str:

@@ -11,7 +11,7 @@ import lxml.html
 
 from .markdown import make_markdown
 from .qr import qr_svg
-from .model import Book, Heading, RenderedChapter, chapter_anchor
+from .model import Book, Heading, RenderedChapter
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 HEADING = re.compile(r'<h([2-6]) id="([^"]+)">(.*?)</h\1>', re.S)
@@ -22,15 +22,16 @@ SVG_ATTRIBUTES = {name.lower(): name for name in (
     "maskContentUnits", "markerWidth", "markerHeight", "markerUnits", "refX", "refY",
     "textLength", "lengthAdjust", "spreadMethod", "stdDeviation", "pathLength")}
 TAG = re.compile(r"<[^>]+>")
+FOOTNOTE_CALL = re.compile(r'<sup id="[^"]*fnref[^"]*">.*?</sup>', re.S)
 
 
 def render_chapter(book: Book, index: int) -> RenderedChapter:
     """One chapter's body as HTML, with its headings for contents and outline."""
     chapter = book.chapters[index]
-    converter = make_markdown(chapter.source, frozenset(c.source for c in book.chapters))
+    converter = make_markdown(chapter.source, {c.source: c.anchor for c in book.chapters})
     body = converter.convert(chapter.body)
     headings = tuple(
-        Heading(int(level), html.unescape(TAG.sub("", inner)).strip(), anchor)
+        Heading(int(level), html.unescape(TAG.sub("", FOOTNOTE_CALL.sub("", inner))).strip(), anchor)
         for level, anchor, inner in HEADING.findall(body)
     )
     return RenderedChapter(chapter=chapter, html=body, headings=headings)
@@ -100,8 +101,8 @@ def fact_sheet_sections(book: Book, chapters: tuple[RenderedChapter, ...]) -> tu
         for entry in book.metadata.fact_sheet:
             source, _, fragment = entry.partition("#")
             body = bodies[source]
-            parts.append(_section(body, f"{chapter_anchor(source)}--{fragment}")
-                         if fragment else list(body))
+            anchor = book.chapter_by_source(source).anchor
+            parts.append(_section(body, f"{anchor}--{fragment}") if fragment else list(body))
     else:
         parts = _default_fact_sheet(list(bodies.values()))
     return tuple(_standalone("".join(lxml.html.tostring(element, encoding="unicode")

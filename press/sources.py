@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import datetime
+import functools
+import io
 import os
 import re
 from dataclasses import fields as dataclass_fields
 from dataclasses import replace
 from pathlib import Path
 
+import lxml.etree
+import PIL.Image
+
 from . import config
 from .findings import Finding, SourceError
-from .model import Book, Chapter, Metadata
+from .model import Book, Chapter, Metadata, chapter_anchors
 
 PROJECT = Path(__file__).resolve().parent.parent
 STYLES = PROJECT / "styles"
@@ -86,10 +91,12 @@ def read_book(folder: Path, folder_as_given: str | None = None
         findings.append(Finding("E002", shown_folder, None, "this handbook has no chapters",
                                 "add Markdown files such as 01-welcome.md"))
     chapters = []
-    for number, name in enumerate(chapter_names, start=1):
+    anchors = chapter_anchors(chapter_names)
+    for number, name in enumerate(dict.fromkeys(chapter_names), start=1):
         if name not in files or not name.endswith(".md"):
             continue  # reported above, as an error in book.yaml
-        chapter, problems = load_chapter(folder / name, name, display(shown_folder, name), number)
+        chapter, problems = load_chapter(folder / name, name, display(shown_folder, name), number,
+                                         anchors[name])
         findings += problems
         if chapter:
             chapters.append(chapter)
@@ -151,8 +158,12 @@ def _check_metadata_files(values: dict, folder: Path, files: set[str], shown: st
             if not any(head.startswith(sig) for sig in IMAGE_SIGNATURES):
                 findings.append(Finding("E106", shown, line,
                                         f"cover: '{cover}' is not a PNG or JPEG image"))
+    seen = set()
     for name in values.get("chapters") or ():
         line = _entry_line(text, "chapters", name)
+        if name in seen:
+            findings.append(Finding("E106", shown, line, f"chapters: '{name}' is listed twice"))
+        seen.add(name)
         if name not in files:
             findings.append(Finding("E106", shown, line,
                                     f"chapters: '{name}' is not a file in the handbook folder"))
@@ -167,7 +178,7 @@ def _check_metadata_files(values: dict, folder: Path, files: set[str], shown: st
     return findings
 
 
-def load_chapter(path: Path, name: str, shown: str, number: int
+def load_chapter(path: Path, name: str, shown: str, number: int, anchor: str
                  ) -> tuple[Chapter | None, list[Finding]]:
     """Split a chapter file into front matter and body, and validate the front matter."""
     text, findings = read_text(path, shown)
@@ -184,18 +195,64 @@ def load_chapter(path: Path, name: str, shown: str, number: int
     values, findings = config.parse_mapping("\n".join(lines[1:end]), shown,
                                             config.CHAPTER_FIELDS, first_line=2,
                                             what="front matter")
-    if findings:
-        return None, findings
+    # Even with errors in its front matter the chapter is returned, so that its body is
+    # checked in the same run; the findings keep anything from being written.
     return Chapter(
         source=name,
         display_path=shown,
+        anchor=anchor,
         number=number,
-        title=values["title"],
+        title=values.get("title", Path(name).stem),
         short_title=values.get("short_title"),
         summary=values.get("summary"),
         body="\n".join(lines[end + 1:]),
         body_line=end + 2,
-    ), []
+    ), findings
+
+
+def read_file(book: Book, name: str) -> bytes:
+    """A file of the handbook folder (a picture, the cover), by its path inside the folder."""
+    path = (book.folder / name).resolve()
+    if not path.is_relative_to(book.folder):
+        raise ValueError(f"{name} is outside the handbook folder")
+    return path.read_bytes()
+
+
+def picture_type(data: bytes) -> str | None:
+    """The media type a picture's bytes show it to be (PNG, JPEG or SVG), else None."""
+    for signature, kind in IMAGE_SIGNATURES.items():
+        if data.startswith(signature):
+            return {"PNG": "image/png", "JPEG": "image/jpeg"}[kind]
+    head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith((b"<svg", b"<?xml", b"<!--", b"<!DOCTYPE svg")) and b"<svg" in data[:4096]:
+        return "image/svg+xml"
+    return None
+
+
+@functools.lru_cache(maxsize=256)
+def _picture_is_sound(path: Path, size: int, modified: float) -> bool:
+    data = path.read_bytes()
+    kind = picture_type(data)
+    if kind == "image/svg+xml":
+        try:
+            return lxml.etree.fromstring(data).tag.endswith("svg")
+        except lxml.etree.XMLSyntaxError:
+            return False
+    if kind is None:
+        return False
+    try:
+        with PIL.Image.open(io.BytesIO(data)) as picture:
+            picture.load()  # decodes every pixel: a damaged file fails here
+        return True
+    except (OSError, SyntaxError, ValueError):
+        return False
+
+
+def picture_is_sound(book: Book, name: str) -> bool:
+    """Whether a picture of the handbook opens as the PNG, JPEG or SVG it claims to be."""
+    path = (book.folder / name).resolve()
+    stat = path.stat()
+    return _picture_is_sound(path, stat.st_size, stat.st_mtime)
 
 
 def publication_date(metadata: Metadata, folder: Path, files: set[str]) -> datetime.date:

@@ -7,7 +7,10 @@ whose chapter 02-next.md has two headings to link to.
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from PIL import Image
 
 from press.checks import check_book, font_coverage
 from press.sources import load_book
@@ -22,7 +25,18 @@ NEXT = """
     ## The morning
     """
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
+
+
+def picture(kind: str) -> bytes:
+    """A small, sound picture file of the given kind."""
+    if kind == "svg":
+        return b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 4"><rect width="4" height="4"/></svg>'
+    output = io.BytesIO()
+    Image.new("RGB", (4, 4), "teal").save(output, format={"png": "PNG", "jpg": "JPEG"}[kind])
+    return output.getvalue()
+
+
+PNG = picture("png")
 
 
 def check(tmp_path, start: str, language: str = "en-GB", files: dict | None = None) -> list:
@@ -407,7 +421,20 @@ def test_png_jpeg_and_svg_images_in_the_folder_are_allowed(tmp_path, name):
         title: Start
         ---
         ![A chart](images/{name})
-        """, files={f"images/{name}": PNG}) == []
+        """, files={f"images/{name}": picture({"jpeg": "jpg"}.get(name[6:], name[6:]))}) == []
+
+
+@pytest.mark.parametrize("content", [b"\x89PNG\r\n\x1a\n" + b"\x00" * 16, b"not a picture",
+                                     b"<svg><unclosed></svg>"])
+def test_damaged_picture_is_an_error(tmp_path, content):
+    assert errors(tmp_path, """
+        ---
+        title: Start
+        ---
+        ![A chart](images/chart.png)
+        """, files={"images/chart.png": content}) == [
+        "guide/01-start.md:4: error: the image 'images/chart.png' cannot be read: it is "
+        "damaged, or not the kind of picture its name says"]
 
 
 # Raw HTML
@@ -523,7 +550,7 @@ def test_thai_letter_in_a_thai_handbook_is_not_mojibake(tmp_path):
 
 def test_character_no_shipped_font_can_draw(tmp_path):
     hieroglyph = "\U00013000"  # EGYPTIAN HIEROGLYPH A001
-    assert ord(hieroglyph) not in font_coverage("default")
+    assert ord(hieroglyph) not in font_coverage()
     (finding,) = check(tmp_path, f"""
         ---
         title: Start

@@ -132,14 +132,14 @@ def test_accessibility_metadata(first_epub):
 def test_spine_is_cover_front_matter_contents_then_chapters_in_order(first_epub):
     chapters = [chapter.source.replace(".md", ".xhtml")
                 for chapter in load_book(FIRST_HANDBOOK).chapters]
-    assert first_epub.spine() == ["cover.xhtml", "title-page.xhtml", "imprint.xhtml",
-                                  "nav.xhtml", *chapters]
+    assert first_epub.spine() == ["_cover.xhtml", "_title-page.xhtml", "_imprint.xhtml",
+                                  "_nav.xhtml", *chapters]
     assert all(ref.get("linear") != "no"
                for ref in first_epub.opf.findall("opf:spine/opf:itemref", NS))
 
 
 def test_nav_lists_every_chapter_and_its_sections(first_epub):
-    nav = first_epub.xml("EPUB/nav.xhtml")
+    nav = first_epub.xml("EPUB/_nav.xhtml")
     toc = nav.find(".//x:nav[@epub:type='toc']", NS)
     chapters = [a.text for a in toc.findall("x:ol/x:li/x:a", NS)]
     assert chapters == [c.title for c in load_book(FIRST_HANDBOOK).chapters]
@@ -205,7 +205,7 @@ def test_pictures_are_packed_with_their_media_types(feature_epub):
 
 def test_headings_are_in_order(first_epub):
     for name in first_epub.documents():
-        if name in ("nav.xhtml", "cover.xhtml"):
+        if name in ("_nav.xhtml", "_cover.xhtml"):
             continue
         levels = [int(element.tag[-1]) for element in first_epub.xml("EPUB/" + name).iter()
                   if re.fullmatch(r"\{[^}]+\}h[1-6]", str(element.tag))]
@@ -275,7 +275,7 @@ def test_cover_image_is_the_printed_cover_design(first_epub):
     assert picture.height / picture.width == pytest.approx(210 / 148, rel=0.01)
     corner = picture.getpixel((picture.width - 5, picture.height - 5))
     assert corner == (0x0b, 0x3a, 0x49)  # the cover colour of the default theme
-    page = first_epub.xml("EPUB/cover.xhtml")
+    page = first_epub.xml("EPUB/_cover.xhtml")
     image = page.find(".//x:img", NS)
     assert image.get("src") == cover and image.get("alt").startswith("Cover of AI / ML Engineer")
 
@@ -285,7 +285,7 @@ def test_cover_image_from_book_yaml_is_used(tmp_path):
     with open(folder / "book.yaml", "a", encoding="utf-8") as book_yaml:
         book_yaml.write("cover: images/shapes.png\n")
     built = build_epub(folder, tmp_path / "out")
-    assert built.archive.read("EPUB/images/cover.png") == (folder / "images/shapes.png").read_bytes()
+    assert built.archive.read("EPUB/_cover.png") == (folder / "images/shapes.png").read_bytes()
 
 
 def test_same_sources_give_the_same_epub_in_another_folder(tmp_path):
@@ -304,7 +304,7 @@ def test_all_builds_every_edition(small_handbook, tmp_path, capsys):
 
 def test_a_chapter_without_sections_makes_no_empty_list_in_the_nav(small_handbook, tmp_path):
     built = build_epub(small_handbook, tmp_path / "out")
-    nav = built.xml("EPUB/nav.xhtml")
+    nav = built.xml("EPUB/_nav.xhtml")
     lists = list(nav.iter(f"{{{NS['x']}}}ol"))
     assert lists and all(len(ol) for ol in lists)
     assert [a.text for a in nav.find(".//x:nav[@epub:type='toc']", NS).iter(f"{{{NS['x']}}}a")] \

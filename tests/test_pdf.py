@@ -287,7 +287,15 @@ def test_a_cover_image_from_book_yaml_fills_the_front_cover(tmp_path):
     with open(folder / "book.yaml", "a", encoding="utf-8") as book_yaml:
         book_yaml.write("cover: images/shapes.png\n")
     built = build_pdf(folder, tmp_path / "out")
-    cover = built.reader.pages[0]
-    images = [x.get_object() for x in cover["/Resources"]["/XObject"].values()]
-    assert [image["/Width"] for image in images if image["/Subtype"] == "/Image"] == [240]
+    page = pypdfium2.PdfDocument(built.path)[0]
+    picture = page.render(scale=1).to_pil().convert("RGB")
+    width, height = picture.size
+    # The 2:1 picture covers the portrait page, centred: its pale ground in the middle,
+    # the edge of its teal square near the left, of its amber circle near the right.
+    middle = picture.getpixel((width // 2, height // 2))
+    assert all(abs(a - b) < 12 for a, b in zip(middle, (0xe6, 0xf0, 0xf2)))
+    left = picture.getpixel((5, height // 2))
+    assert left[2] > left[0] + 40  # teal, not pale
+    corner = picture.getpixel((2, 2))
+    assert corner != (0x0b, 0x3a, 0x49)  # no drawn cover colour shows
     assert "Every Feature" not in built.pages[0]  # the picture replaces the drawn cover

@@ -10,6 +10,7 @@ from .captions import TableCaptionExtension
 from .ratings import RatingExtension
 from .testimonials import TestimonialExtension
 from .xrefs import ChapterLinkExtension
+from ..model import chapter_anchors
 
 # Typographic punctuation as the characters themselves, never named entities.
 PUNCTUATION = {
@@ -26,9 +27,13 @@ PUNCTUATION = {
 }
 
 
-def make_markdown(current: str = "chapter.md", chapters: frozenset[str] = frozenset()
-                  ) -> markdown.Markdown:
-    """A Markdown converter for one chapter of a handbook with the given chapter files."""
+def make_markdown(current: str = "chapter.md", chapters=frozenset()) -> markdown.Markdown:
+    """A Markdown converter for one chapter of a handbook.
+
+    ``chapters`` maps every chapter file to its anchor (a set of files gets the
+    anchors the loader would give them).
+    """
+    anchors = chapters if isinstance(chapters, dict) else chapter_anchors(sorted(chapters))
     return markdown.Markdown(
         extensions=[
             "tables",
@@ -42,7 +47,7 @@ def make_markdown(current: str = "chapter.md", chapters: frozenset[str] = frozen
             TestimonialExtension(),
             TableCaptionExtension(),
             BareLinkExtension(),
-            ChapterLinkExtension(current=current, chapters=chapters),
+            ChapterLinkExtension(current=current, anchors=anchors),
         ],
         extension_configs={
             "smarty": {"substitutions": PUNCTUATION},

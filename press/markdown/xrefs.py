@@ -1,22 +1,18 @@
-"""Links between chapters, and ids kept unique where all chapters share one document."""
+"""Links between chapters, pictures' paths, and ids kept unique where all chapters share
+one document."""
 
 from __future__ import annotations
 
 import posixpath
-from urllib.parse import unquote, urlsplit
+from collections.abc import Mapping
+from urllib.parse import quote, unquote, urlsplit
 
 from markdown import Extension
 from markdown.treeprocessors import Treeprocessor
 
-from ..model import chapter_anchor
+from ..model import chapter_anchors
 
 ID_SEPARATOR = "--"
-
-
-def target_anchor(source: str, fragment: str = "") -> str:
-    """The id that a link to ``source#fragment`` leads to."""
-    anchor = chapter_anchor(source)
-    return f"{anchor}{ID_SEPARATOR}{fragment}" if fragment else anchor
 
 
 def split_local_link(href: str, current: str) -> tuple[str, str] | None:
@@ -33,25 +29,35 @@ def split_local_link(href: str, current: str) -> tuple[str, str] | None:
 
 
 class ChapterLinkTreeprocessor(Treeprocessor):
-    """Prefix the chapter's ids with its anchor; point chapter links at those ids."""
+    """Prefix the chapter's ids with its anchor; point chapter links at those ids; give
+    pictures their path from the handbook folder, where every edition looks for them."""
 
-    def __init__(self, md, current: str, chapters: frozenset[str]):
+    def __init__(self, md, current: str, anchors: Mapping[str, str]):
         super().__init__(md)
         self.current = current
-        self.chapters = chapters
+        self.anchors = dict(anchors)
+        self.anchors.setdefault(current, chapter_anchors([current])[current])
+
+    def target(self, source: str, fragment: str) -> str:
+        anchor = self.anchors[source]
+        return f"{anchor}{ID_SEPARATOR}{fragment}" if fragment else anchor
 
     def run(self, root):
-        prefix = chapter_anchor(self.current) + ID_SEPARATOR
+        prefix = self.anchors[self.current] + ID_SEPARATOR
         for element in root.iter():
             if element.get("id"):
                 element.set("id", prefix + element.get("id"))
+            if element.tag == "img" and element.get("src"):
+                local = split_local_link(element.get("src"), self.current)
+                if local is not None:
+                    element.set("src", quote(local[0]))
             if element.tag != "a" or not element.get("href"):
                 continue
             local = split_local_link(element.get("href"), self.current)
-            if local is None or (local[0] != self.current and local[0] not in self.chapters):
+            if local is None or local[0] not in self.anchors:
                 continue
             source, fragment = local
-            element.set("href", "#" + target_anchor(source, fragment))
+            element.set("href", "#" + self.target(source, fragment))
             if source != self.current:  # print follows these with the target's page number
                 element.set("class", (element.get("class", "") + " xref").strip())
 
@@ -60,12 +66,12 @@ class ChapterLinkExtension(Extension):
     def __init__(self, **kwargs):
         self.config = {
             "current": ["", "the chapter file being rendered"],
-            "chapters": [frozenset(), "every chapter file of the handbook"],
+            "anchors": [{}, "every chapter file of the handbook and its anchor"],
         }
         super().__init__(**kwargs)
 
     def extendMarkdown(self, md):
         processor = ChapterLinkTreeprocessor(
-            md, self.getConfig("current"), frozenset(self.getConfig("chapters")))
+            md, self.getConfig("current"), self.getConfig("anchors"))
         # Last of all: after toc (5) has given headings their ids.
         md.treeprocessors.register(processor, "chapter-links", 1)
