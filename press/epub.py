@@ -33,8 +33,7 @@ NAV_FILE = "_nav.xhtml"
 XHTML = "application/xhtml+xml"
 FONT_TYPES = {".ttf": "font/ttf", ".otf": "font/otf"}
 
-# Characters the style sheet draws itself (callout icons, list marks, the quote mark).
-GENERATED_TEXT = "ℹ💡⚠✔✖+−•“Myth MYTH 0123456789.↩"
+CSS_CONTENT = re.compile(r'content:\s*"([^"]*)"')
 ACCESSIBILITY = (
     ("schema:accessMode", "textual"),
     ("schema:accessMode", "visual"),
@@ -109,7 +108,10 @@ def write_epub(book: Book, chapters: tuple[RenderedChapter, ...], cover: tuple[s
         content = read_file(book, name)
         ebook.add_item(epub.EpubItem(uid=_uid(name), file_name=name,
                                      media_type=picture_type(content), content=content))
-    text = set("".join(page.content.decode() for page in pages) + GENERATED_TEXT)
+    # The characters to keep: the pages' text, and what the style sheet writes itself
+    # (callout icons and labels, list marks, the testimonials' quote mark).
+    generated = "".join(CSS_CONTENT.findall(epub_stylesheet(book.metadata.theme, set())))
+    text = set("".join(page.content.decode() for page in pages) + generated + "0123456789.")
     faces = font_faces()
     fallbacks = fallback_families(book.metadata.theme)
     drawn_by_main_fonts = set().union(*(

@@ -194,10 +194,25 @@ def test_chapter_links_are_followed_by_their_page_number(feature_pdf):
 
 
 def test_chapter_links_are_clickable(feature_pdf):
-    page = feature_pdf.reader.pages[feature_pdf.page_of("the tables chapter") - 1]
-    destinations = [annotation.get_object().get("/Dest") or annotation.get_object().get("/A")
-                    for annotation in page.get("/Annots", [])]
-    assert any(destination is not None for destination in destinations)
+    number = feature_pdf.page_of("the tables chapter")
+    page = feature_pdf.reader.pages[number - 1]
+    internal = []
+    for annotation in page.get("/Annots", []):
+        annotation = annotation.get_object()
+        action = annotation.get("/A", {})
+        if "/Dest" in annotation or action.get("/S") == "/GoTo":
+            internal.append(annotation)
+    assert len(internal) >= 3  # the tables chapter, its long table, this chapter's lists
+    tables_page = feature_pdf.page_of("A wide table")
+    targets = []
+    for annotation in internal:
+        destination = annotation.get("/Dest") or annotation["/A"]["/D"]
+        if isinstance(destination, str) or not isinstance(destination, list):
+            destination = feature_pdf.reader.named_destinations[str(destination)]
+            targets.append(feature_pdf.reader.get_destination_page_number(destination) + 1)
+        else:
+            targets.append(feature_pdf.reader.get_page_number(destination[0].get_object()) + 1)
+    assert tables_page in targets
 
 
 def test_footnotes_sit_at_the_foot_of_their_page(feature_pdf):
@@ -219,12 +234,23 @@ def test_testimonials_keep_their_attribution(first_pdf):
     assert "— Research engineer · 9 years in, big tech" in text
 
 
-@pytest.mark.parametrize("fixture", ["first_pdf", "feature_pdf"])
-def test_no_glyph_runs_outside_the_type_area(fixture, request):
-    """Body text stays between the side margins; nothing reaches the trim on any side."""
+@pytest.fixture(scope="session")
+def first_pdf_a4(tmp_path_factory):
+    import shutil
+    from .conftest import build_pdf
+    folder = shutil.copytree(FIRST_HANDBOOK, tmp_path_factory.mktemp("a4") / "ai-ml-engineer")
+    text = (folder / "book.yaml").read_text().replace("page_size: A5", "page_size: A4")
+    (folder / "book.yaml").write_text(text)
+    return build_pdf(folder, tmp_path_factory.mktemp("a4-out"))
+
+
+@pytest.mark.parametrize("fixture, inner, outer", [
+    ("first_pdf", 17, 14), ("feature_pdf", 17, 14), ("first_pdf_a4", 28, 38)])
+def test_no_glyph_runs_outside_the_type_area(fixture, inner, outer, request):
+    """Body text stays between the side margins (styles/sizes/); nothing reaches the trim."""
     built = request.getfixturevalue(fixture)
     document = pypdfium2.PdfDocument(built.path)
-    inner, outer, edge = 17 * MM, 14 * MM, 8 * MM
+    inner, outer, edge = inner * MM, outer * MM, 8 * MM
     last = len(document)
     for index in range(1, last - 1):  # the covers run to the edges by design
         page = document[index]

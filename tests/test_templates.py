@@ -90,7 +90,9 @@ def test_imprint_holds_edition_date_rights_and_identifier(two_chapter_book):
 
 
 def test_identifier_is_derived_from_slug_and_edition_and_stable(two_chapter_book):
-    assert two_chapter_book.identifier.startswith("urn:uuid:")
+    import uuid
+    expected = uuid.uuid5(uuid.NAMESPACE_URL, "careers-handbook:two:2027 edition")
+    assert two_chapter_book.identifier == f"urn:uuid:{expected}"
     assert two_chapter_book.identifier == load_book(two_chapter_book.folder).identifier
 
 
