@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
 from . import __version__
 from .checks import check_book
-from .findings import SourceError
+from .findings import ERROR, Finding, SourceError
 from .model import Book, RenderedChapter
 from .render import environment, fact_sheet_sections, footnotes_at_calls, render_book
 from .sources import picture_type, read_book, read_file
@@ -27,17 +27,29 @@ class Built:
     unit: str = "pages"
 
 
-def load_and_check(folder: Path, as_given: str) -> tuple[Book, tuple[RenderedChapter, ...]]:
-    """A handbook whose every source is sound, and its rendered chapters; or SourceError
-    with every problem found."""
+@dataclass(frozen=True)
+class Checked:
+    """A handbook whose sources hold no error, its rendered chapters, and its warnings."""
+
+    book: Book
+    chapters: tuple[RenderedChapter, ...]
+    warnings: tuple[Finding, ...] = ()
+
+
+def load_and_check(folder: Path, as_given: str, strict: bool = False) -> Checked:
+    """Load, render and check a handbook; SourceError with every error found (and, with
+    ``strict``, every warning as an error)."""
     book, findings = read_book(folder, as_given)
     chapters = ()
     if book is not None:
         chapters = render_book(book)
         findings += check_book(book, chapters)
-    if findings:
-        raise SourceError(findings)
-    return book, chapters
+    if strict:
+        findings = [replace(finding, severity=ERROR) for finding in findings]
+    errors = [finding for finding in findings if finding.severity == ERROR]
+    if errors:
+        raise SourceError(errors)
+    return Checked(book, chapters, tuple(findings))
 
 
 def print_html(book: Book, stylesheets: list[str] = (),

@@ -15,7 +15,9 @@ from typing import Iterator
 
 from fontTools.ttLib import TTFont
 
-from .findings import Finding, closest
+import ftfy
+
+from .findings import WARNING, Finding, closest
 from .markdown.callouts import KINDS
 from .markdown.ratings import parse_rating
 from .markdown.xrefs import ID_SEPARATOR, split_local_link
@@ -116,6 +118,11 @@ def check_chapter(book: Book, chapter: Chapter, anchors: dict[str, set[str]]) ->
     def error(code, line, message, hint=None):
         findings.append(Finding(code, path, line, message, hint))
 
+    findings += _check_heading_order(chapter)
+    if not chapter.summary:
+        findings.append(Finding("W203", path, 1, "this chapter has no summary",
+                                "add 'summary: ...' to its front matter: the contents page and "
+                                "the fact sheet show it", WARNING))
     definitions = {match.group(1).lower(): (match.group(2), number)
                    for number, line in source_lines(chapter)
                    for match in [REFERENCE.match(line)] if match}
@@ -165,6 +172,23 @@ def check_chapter(book: Book, chapter: Chapter, anchors: dict[str, set[str]]) ->
         findings += check_text(book, path, number, line)
         previous = line
     return findings
+
+
+def _check_heading_order(chapter: Chapter) -> list[Finding]:
+    """Headings go down one level at a time: ## then ###, never ## then ####."""
+    found, level = [], 1  # the chapter's title is the level-one heading
+    for number, line in source_lines(chapter):
+        match = ATX_HEADING.match(line)
+        if not match or not match.group(2):
+            continue
+        depth = len(match.group(1))
+        if depth > level + 1:
+            found.append(Finding("W201", chapter.display_path, number,
+                                 f"a level-{depth} heading follows a level-{level} one",
+                                 f"use {'#' * (level + 1)} here, or add the heading between",
+                                 WARNING))
+        level = depth
+    return found
 
 
 def _after_table(chapter: Chapter, number: int) -> bool:
@@ -265,6 +289,11 @@ def check_text(book: Book, path: str, number: int, text: str) -> list[Finding]:
         found.append(Finding("E220", path, number, f"'{match.group(0)}' looks like damaged "
                              "text (mojibake)", "retype the character that was meant, such as "
                              "a dash, a quote or an accented letter"))
+    elif not thai and ftfy.badness.is_bad(text):
+        repaired = ftfy.fix_text(text)
+        hint = f"perhaps: {repaired.strip()[:80]}" if repaired != text else None
+        found.append(Finding("W220", path, number, "this line may hold damaged text (mojibake)",
+                             hint, WARNING))
     coverage = font_coverage()
     missing = sorted({ch for ch in text if ord(ch) not in coverage and ch not in NOT_DRAWN
                       and unicodedata.category(ch) not in ("Cc", "Cf", "Zs", "Zl", "Zp")})

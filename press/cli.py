@@ -40,6 +40,8 @@ def make_parser() -> argparse.ArgumentParser:
                              "book.yaml)")
     parser.add_argument("--output", default="output", metavar="DIR",
                         help="where to write the files (default: output/)")
+    parser.add_argument("--strict", action="store_true",
+                        help="treat warnings as errors: nothing is built while any remains")
     return parser
 
 
@@ -52,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"publish.py: error: {error}", file=sys.stderr)
         return 2
     try:
-        return _run(arguments.command, folders, Path(arguments.output))
+        return _run(arguments.command, folders, Path(arguments.output), arguments.strict)
     except SourceError as error:
         _report(error)
         return 2
@@ -78,22 +80,28 @@ def _folders(given: list[str]) -> list[tuple[Path, str]]:
     return folders
 
 
-def _run(command: str, folders: list[tuple[Path, str]], output: Path) -> int:
-    books, findings = [], []
+def _run(command: str, folders: list[tuple[Path, str]], output: Path, strict: bool) -> int:
+    checked, findings = [], []
     for folder, as_given in folders:  # gather and check everything before writing anything
         try:
-            books.append(load_and_check(folder, as_given))
+            checked.append(load_and_check(folder, as_given, strict))
         except SourceError as error:
             findings += error.findings
     if findings:
         raise SourceError(findings)
+    for handbook in checked:
+        for warning in handbook.warnings:
+            print(warning, file=sys.stderr)
     if command == "check":
-        for book, _ in books:
-            print(f"{book.display_folder}: no problems found")
+        for handbook in checked:
+            count = len(handbook.warnings)
+            verdict = f"{count} warning{'s' if count != 1 else ''}" if count else "no problems found"
+            print(f"{handbook.book.display_folder}: {verdict}")
         return 0
-    for book, chapters in books:
+    for handbook in checked:
+        book = handbook.book
         formats = list(FORMATS) if command == "all" else [command]
-        for built in build(book, formats, output, chapters):
+        for built in build(book, formats, output, handbook.chapters):
             unit = built.unit if built.count != 1 else built.unit.rstrip("s")
             count = f" ({built.count} {unit})" if built.count else ""
             print(f"{book.display_folder} -> {built.path}{count}")

@@ -60,6 +60,7 @@ MINIMAL_BOOK = """\
 MINIMAL_CHAPTER = """\
     ---
     title: The only chapter
+    summary: What the only chapter says.
     ---
 
     Some text.

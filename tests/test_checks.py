@@ -19,6 +19,7 @@ from tests.helpers import write_handbook
 NEXT = """
     ---
     title: Next
+    summary: The next chapter.
     ---
     ## Disadvantages
 
@@ -39,15 +40,17 @@ def picture(kind: str) -> bytes:
 PNG = picture("png")
 
 
-def check(tmp_path, start: str, language: str = "en-GB", files: dict | None = None) -> list:
-    """The findings of a handbook whose first chapter is ``start``."""
+def check(tmp_path, start: str, language: str = "en-GB", files: dict | None = None,
+          severity: str = "error") -> list:
+    """The findings (of one severity) of a handbook whose first chapter is ``start``."""
     folder = write_handbook(tmp_path / "guide", {
         "book.yaml": f"title: Guide\nlanguage: {language}\n",
         "01-start.md": start,
         "02-next.md": NEXT,
         **(files or {}),
     })
-    return check_book(load_book(folder, "guide"))
+    return [finding for finding in check_book(load_book(folder, "guide"))
+            if finding.severity == severity]
 
 
 def errors(tmp_path, start: str, **options) -> list[str]:
@@ -675,3 +678,44 @@ def test_findings_of_every_chapter_are_reported(tmp_path):
         """, files={"02-next.md": "---\ntitle: Next\n---\n[stars: 7]\n"})
     assert [(f.path, f.line) for f in findings] == [
         ("guide/01-start.md", 4), ("guide/02-next.md", 4)]
+
+
+# Warnings: reported, and errors only with --strict
+
+
+def warnings(tmp_path, start: str) -> list[str]:
+    return [str(finding).splitlines()[0]
+            for finding in check(tmp_path, start, severity="warning")]
+
+
+def test_heading_that_skips_a_level_is_a_warning(tmp_path):
+    assert warnings(tmp_path, """
+        ---
+        title: Start
+        summary: S.
+        ---
+        ## Pay
+
+        #### Detail
+        """) == ["guide/01-start.md:7: warning: a level-4 heading follows a level-2 one"]
+
+
+def test_chapter_without_summary_is_a_warning(tmp_path):
+    assert warnings(tmp_path, """
+        ---
+        title: Start
+        ---
+        Text.
+        """) == ["guide/01-start.md:1: warning: this chapter has no summary"]
+
+
+def test_text_that_ftfy_finds_damaged_is_a_warning(tmp_path):
+    (finding,) = check(tmp_path, """
+        ---
+        title: Start
+        summary: S.
+        ---
+        Die StraÃŸe ist lang.
+        """, severity="warning")
+    assert str(finding) == ("guide/01-start.md:5: warning: this line may hold damaged text "
+                            "(mojibake)\n    hint: perhaps: Die Straße ist lang.")

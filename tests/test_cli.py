@@ -138,3 +138,20 @@ def test_written_files_are_readable_by_others_as_usual(small_handbook, tmp_path)
     finally:
         os.umask(mask)
     assert stat.S_IMODE((output / "small.pdf").stat().st_mode) == 0o644
+
+
+def test_warnings_are_printed_and_the_build_goes_on(small_handbook, tmp_path, capsys):
+    (small_handbook / "01-only.md").write_text("---\ntitle: T\n---\n\n## A\n\n#### B\n")
+    assert main(["pdf", str(small_handbook), "--output", str(tmp_path / "out")]) == 0
+    err = capsys.readouterr().err
+    assert f"{small_handbook}/01-only.md:7: warning: a level-4 heading follows a level-2 one" in err
+    assert f"{small_handbook}/01-only.md:1: warning: this chapter has no summary" in err
+    assert (tmp_path / "out" / "small.pdf").exists()
+
+
+def test_strict_makes_warnings_errors_and_writes_nothing(small_handbook, tmp_path, capsys):
+    (small_handbook / "01-only.md").write_text("---\ntitle: T\nsummary: S.\n---\n\n## A\n\n#### B\n")
+    assert main(["pdf", str(small_handbook), "--strict", "--output", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert f"{small_handbook}/01-only.md:8: error: a level-4 heading follows a level-2 one" in err
+    assert not (tmp_path / "out").exists()
