@@ -23,7 +23,7 @@ from .markdown.ratings import parse_rating
 from .markdown.xrefs import ID_SEPARATOR, split_local_link
 from .model import Book, Chapter, RenderedChapter
 from .render import render_book
-from .sources import STYLES, picture_is_sound
+from .sources import STYLES, picture_is_sound, svg_references
 
 FENCE = re.compile(r"^(`{3,}|~{3,})")  # Python-Markdown's fences start at the margin
 CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
@@ -223,6 +223,12 @@ def _check_image(book: Book, chapter: Chapter, number: int, alt: str, target: st
         found.append(Finding("E209", path, number, f"the image '{target}' cannot be read: it "
                              "is damaged, or not the kind of picture its name says",
                              "open it in an image editor and save it again as PNG, JPEG or SVG"))
+    else:
+        for reference in svg_references(book, resolved):
+            found.append(Finding("E217", path, number, f"the picture '{target}' refers to "
+                                 f"'{reference[:60]}', outside itself",
+                                 "a picture must hold everything it shows (small data: "
+                                 "images inside it are fine); builds never fetch other files"))
     return found
 
 

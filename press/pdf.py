@@ -15,7 +15,7 @@ from .findings import Finding, SourceError
 from . import inks
 from .imposition import finish_press_pdf
 from .model import Book
-from .sources import STYLES
+from .sources import SMALL_INLINE_PICTURE, STYLES
 
 FONTS = STYLES / "fonts"
 # Fontconfig reads this when WeasyPrint starts it: only the project's fonts exist.
@@ -31,6 +31,7 @@ LOGGER = logging.getLogger("press")
 # Every file reaches WeasyPrint under a fixed address, so nothing in the PDF depends on
 # the folder the handbook or the project lies in.
 HANDBOOK_URL = "file:///handbook/"
+SMALL_DATA_URL = SMALL_INLINE_PICTURE * 4 // 3 + 64  # its base64 text, with the header
 STYLES_URL = "file:///theme/styles/"
 
 
@@ -47,6 +48,8 @@ class SandboxedFetcher(weasyprint.URLFetcher):
         self.refused: list[str] = []
 
     def fetch(self, url, headers=None):
+        if url.startswith("data:image/") and len(url) <= SMALL_DATA_URL:
+            return super().fetch(url, headers)  # a small picture inside another: no I/O
         for prefix, root in self.roots.items():
             if url.startswith(prefix):
                 relative = unquote(urlsplit(url).path)[len(urlsplit(prefix).path):]

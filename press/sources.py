@@ -255,6 +255,27 @@ def picture_is_sound(book: Book, name: str) -> bool:
     return _picture_is_sound(path, stat.st_size, stat.st_mtime)
 
 
+SMALL_INLINE_PICTURE = 32 * 1024  # bytes: a data: picture inside an SVG up to this size
+SVG_REFERENCE = re.compile(r"""(?:href\s*=\s*["']|url\(\s*["']?)([^"')\s]+)""")
+
+
+def svg_references(book: Book, name: str) -> list[str]:
+    """What an SVG picture of the handbook would fetch from outside itself: other files,
+    addresses, or data: pictures larger than a small inline one."""
+    if not name.lower().endswith(".svg"):
+        return []
+    text = read_file(book, name).decode("utf-8", errors="replace")
+    outside = []
+    for reference in SVG_REFERENCE.findall(text):
+        if reference.startswith("#"):
+            continue
+        if reference.startswith("data:") and reference.startswith("data:image/") \
+                and len(reference) <= SMALL_INLINE_PICTURE * 4 // 3 + 64:
+            continue
+        outside.append(reference)
+    return outside
+
+
 def publication_date(metadata: Metadata, folder: Path, files: set[str]) -> datetime.date:
     """book.yaml's date, else SOURCE_DATE_EPOCH, else the newest file's date: never the clock."""
     if metadata.date:
