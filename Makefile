@@ -6,7 +6,7 @@ READY := $(VENV)/.ready
 BOOK ?=
 OUTPUT ?= output
 
-.PHONY: pdf epub print booklet flyer all check test clean
+.PHONY: pdf epub print booklet flyer all check test fuzz clean
 
 pdf: $(READY)
 	$(PYTHON) publish.py pdf $(BOOK) --output $(OUTPUT)
@@ -31,6 +31,9 @@ check: $(READY)
 
 test: $(READY)
 	$(PYTHON) -m pytest
+
+fuzz: $(READY)
+	FUZZ_EXAMPLES=10000 $(PYTHON) -m pytest tests/test_fuzz.py -q -s
 
 $(READY): requirements.txt
 	$(PYTHON3) -m venv $(VENV)
