@@ -719,3 +719,15 @@ def test_text_that_ftfy_finds_damaged_is_a_warning(tmp_path):
         """, severity="warning")
     assert str(finding) == ("guide/01-start.md:5: warning: this line may hold damaged text "
                             "(mojibake)\n    hint: perhaps: Die Straße ist lang.")
+
+
+def test_caption_right_under_the_table_without_a_blank_line(tmp_path):
+    assert errors(tmp_path, """
+        ---
+        title: Start
+        ---
+        | A | B |
+        |---|---|
+        | 1 | 2 |
+        Table: Too close.
+        """) == ["guide/01-start.md:7: error: a 'Table:' caption needs a blank line above it"]

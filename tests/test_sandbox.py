@@ -170,3 +170,16 @@ def test_the_date_comes_from_source_date_epoch_when_book_yaml_has_none(tmp_path,
     reader = pypdf.PdfReader(tmp_path / "out" / "undated.pdf")
     assert reader.metadata["/CreationDate"].startswith("D:20260101")
     assert "1 January 2026" in " ".join(page.extract_text() for page in reader.pages)
+
+
+def test_a_file_the_build_may_not_read_is_a_source_error(tmp_path):
+    from press.findings import SourceError
+    from press.pdf import render_pdf
+    from press.sources import load_book
+    folder = write_handbook(tmp_path / "h", {"book.yaml": MINIMAL_BOOK,
+                                             "01-a.md": "---\ntitle: A\n---\nText.\n"})
+    book = load_book(folder, "h")
+    with pytest.raises(SourceError) as raised:
+        render_pdf(book, '<img src="file:///etc/hostname" alt="x"><p>x</p>')
+    assert [str(f).splitlines()[0] for f in raised.value.findings] == [
+        "h: error: the build may not read file:///etc/hostname"]

@@ -329,3 +329,13 @@ def test_every_error_of_every_file_is_reported(guide):
         "guide/01-welcome.md:1: error: a chapter must open with front matter",
         "guide/02-skills.md:1: error: the front matter is not closed",
     ]
+
+
+def test_chapter_listed_twice_in_book_yaml(tmp_path):
+    folder = write_handbook(tmp_path / "twice", {
+        "book.yaml": "title: T\nlanguage: en-GB\nchapters:\n  - 01-a.md\n  - 01-a.md\n",
+        "01-a.md": "---\ntitle: A\n---\nText.\n"})
+    with pytest.raises(SourceError) as raised:
+        load_book(folder, "twice")
+    assert [str(f) for f in raised.value.findings] == [
+        "twice/book.yaml:4: error: chapters: '01-a.md' is listed twice"]
