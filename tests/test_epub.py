@@ -309,3 +309,19 @@ def test_a_chapter_without_sections_makes_no_empty_list_in_the_nav(small_handboo
     assert lists and all(len(ol) for ol in lists)
     assert [a.text for a in nav.find(".//x:nav[@epub:type='toc']", NS).iter(f"{{{NS['x']}}}a")] \
         == ["The only chapter"]
+
+
+@pytest.mark.parametrize("with_harfbuzz", [True, False])
+def test_font_subsets_keep_every_character_asked_for(monkeypatch, with_harfbuzz):
+    import datetime
+    from fontTools.ttLib import TTFont
+    import press.epub
+    from press.sources import STYLES
+    if not with_harfbuzz:
+        monkeypatch.setattr(press.epub, "harfbuzz", None)  # the fontTools fallback
+    path = STYLES / "fonts" / "charis-sil" / "CharisSIL-Regular.ttf"
+    data = press.epub.subset_font(path, set("Café — “quoted” ½"), datetime.date(2026, 1, 1))
+    font = TTFont(io.BytesIO(data))
+    assert {ord(c) for c in "Café—“quoted”½"} <= set(font.getBestCmap())
+    assert len(data) < path.stat().st_size / 4
+    assert press.epub.subset_font(path, set("𓀀"), datetime.date(2026, 1, 1)) is None
