@@ -14,6 +14,7 @@ from pathlib import Path
 from .sources import STYLES
 
 COMMENT = re.compile(r"/\*.*?\*/", re.S)
+IMPORT = re.compile(r"@import\s+url\(\s*[\"']?\.\./([\w-]+/theme\.css)[\"']?\s*\)\s*;")
 ROOT_BLOCK = re.compile(r":root\s*\{([^}]*)\}", re.S)
 DEFINITION = re.compile(r"(--[\w-]+)\s*:\s*([^;]+);")
 VARIABLE = re.compile(r"var\(\s*(--[\w-]+)\s*(?:,\s*([^()]*))?\)")
@@ -37,10 +38,14 @@ class FontFace:
 
 
 def custom_properties(theme: str) -> dict[str, str]:
-    """The design values a theme sets on :root."""
+    """The design values a theme sets on :root, after those of the theme it imports."""
     text = COMMENT.sub("", (STYLES / theme / "theme.css").read_text(encoding="utf-8"))
-    return {name: value.strip() for block in ROOT_BLOCK.findall(text)
-            for name, value in DEFINITION.findall(block)}
+    values: dict[str, str] = {}
+    for imported in IMPORT.findall(text):  # another theme's theme.css, which this one adapts
+        values.update(custom_properties(Path(imported).parent.name))
+    values.update({name: value.strip() for block in ROOT_BLOCK.findall(text)
+                   for name, value in DEFINITION.findall(block)})
+    return values
 
 
 def resolve(css: str, properties: dict[str, str]) -> str:

@@ -325,3 +325,11 @@ def test_font_subsets_keep_every_character_asked_for(monkeypatch, with_harfbuzz)
     assert {ord(c) for c in "Café—“quoted”½"} <= set(font.getBestCmap())
     assert len(data) < path.stat().st_size / 4
     assert press.epub.subset_font(path, set("𓀀"), datetime.date(2026, 1, 1)) is None
+
+
+def test_a_theme_that_adapts_another_is_flattened_whole(tmp_path):
+    from press.styles import custom_properties
+    evergreen, default = custom_properties("evergreen"), custom_properties("default")
+    assert evergreen.keys() == default.keys()  # nothing lost by importing the default theme
+    assert evergreen["--colour-cover"] == "#1f4a2b" != default["--colour-cover"]
+    assert evergreen["--font-text"] == default["--font-text"]
