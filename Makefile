@@ -6,7 +6,7 @@ READY := $(VENV)/.ready
 BOOK ?=
 OUTPUT ?= output
 
-.PHONY: pdf epub print booklet flyer all check test fuzz clean
+.PHONY: pdf epub print booklet flyer all check test fuzz bench clean
 
 pdf: $(READY)
 	$(PYTHON) publish.py pdf $(BOOK) --output $(OUTPUT)
@@ -34,6 +34,10 @@ test: $(READY)
 
 fuzz: $(READY)
 	FUZZ_EXAMPLES=10000 $(PYTHON) -m pytest tests/test_fuzz.py -q -s
+
+bench: $(READY)
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check --requirement bench/requirements.txt
+	$(PYTHON) bench/run.py
 
 $(READY): requirements.txt
 	$(PYTHON3) -m venv $(VENV)

@@ -14,6 +14,7 @@ from .findings import ERROR, Finding, SourceError
 from .model import Book, RenderedChapter
 from .render import environment, fact_sheet_sections, footnotes_at_calls, render_book
 from .sources import picture_type, read_book, read_file
+from .timing import stage
 
 
 
@@ -39,11 +40,14 @@ class Checked:
 def load_and_check(folder: Path, as_given: str, strict: bool = False) -> Checked:
     """Load, render and check a handbook; SourceError with every error found (and, with
     ``strict``, every warning as an error)."""
-    book, findings = read_book(folder, as_given)
+    with stage("load"):
+        book, findings = read_book(folder, as_given)
     chapters = ()
     if book is not None:
-        chapters = render_book(book)
-        findings += check_book(book, chapters)
+        with stage("markdown"):
+            chapters = render_book(book)
+        with stage("check"):
+            findings += check_book(book, chapters)
     if strict:
         findings = [replace(finding, severity=ERROR) for finding in findings]
     errors = [finding for finding in findings if finding.severity == ERROR]
@@ -115,7 +119,8 @@ class Editions:
     def office_pdf(self) -> tuple[bytes, int]:
         from .pdf import render_pdf, stylesheet_urls  # WeasyPrint loads only when wanted
 
-        html = print_html(self.book, stylesheet_urls(self.book), self.chapters)
+        with stage("templates"):
+            html = print_html(self.book, stylesheet_urls(self.book), self.chapters)
         return render_pdf(self.book, html)
 
     def pdf(self) -> Built:
@@ -157,8 +162,9 @@ class Editions:
         from .epub import write_epub
 
         target = self.target(".epub")
-        write_atomically(target, lambda path: write_epub(self.book, self.chapters,
-                                                         epub_cover(self.book), path))
+        with stage("epub"):
+            write_atomically(target, lambda path: write_epub(self.book, self.chapters,
+                                                             epub_cover(self.book), path))
         return Built(self.book, target)
 
 

@@ -16,6 +16,7 @@ from . import inks
 from .imposition import finish_press_pdf
 from .model import Book
 from .sources import SMALL_INLINE_PICTURE, STYLES
+from .timing import stage
 
 FONTS = STYLES / "fonts"
 # Fontconfig reads this when WeasyPrint starts it: only the project's fonts exist.
@@ -125,7 +126,7 @@ def render_pdf(book: Book, html: str, press: bool = False,
     # sizes inline SVG, such as ratings, only by the document's own style sheets.
     document = weasyprint.HTML(string=html, base_url=HANDBOOK_URL, url_fetcher=fetcher)
     LOGGER.info("Laying out %s", book.slug)
-    with weasyprint_errors_are_fatal():
+    with weasyprint_errors_are_fatal(), stage("layout"):
         rendered = document.render(font_config=font_config, pdf_tags=True)
         if fetcher.refused:  # the author's doing, not the pipeline's
             raise SourceError(Finding("E301", book.display_folder, None,
@@ -134,7 +135,7 @@ def render_pdf(book: Book, html: str, press: bool = False,
                               for url in fetcher.refused)
     LOGGER.info("Writing the PDF of %s", book.slug)
     variant = "pdf/x-4" if press else "pdf/ua-1"
-    with source_date(book):
+    with source_date(book), stage("pdf writing"):
         data = rendered.write_pdf(pdf_variant=variant, pdf_tags=True,
                                   pdf_identifier=book.slug.encode())
     if press:
