@@ -15,6 +15,7 @@ from .model import Book, RenderedChapter
 from .render import environment, fact_sheet_sections, footnotes_at_calls, render_book
 from .sources import picture_type, read_book, read_file
 from .timing import stage
+from .cache import output_path
 
 
 
@@ -112,8 +113,8 @@ class Editions:
         self.output = output
         self.chapters = chapters if chapters is not None else render_book(book)
 
-    def target(self, suffix: str) -> Path:
-        return self.output / f"{self.book.slug}{suffix}"
+    def target(self, edition: str) -> Path:
+        return output_path(self.output, self.book.slug, edition)
 
     @cached_property
     def office_pdf(self) -> tuple[bytes, int]:
@@ -125,14 +126,14 @@ class Editions:
 
     def pdf(self) -> Built:
         data, pages = self.office_pdf
-        target = self.target(".pdf")
+        target = self.target("pdf")
         write_atomically(target, lambda path: path.write_bytes(data))
         return Built(self.book, target, pages)
 
     def booklet(self) -> Built:
         from .imposition import impose_booklet
 
-        target = self.target("-booklet.pdf")
+        target = self.target("booklet")
         sheets = write_atomically(target, lambda path: impose_booklet(self.office_pdf[0], path))
         return Built(self.book, target, sheets, unit="sheets")
 
@@ -142,7 +143,7 @@ class Editions:
         html = print_html(self.book, stylesheet_urls(self.book, press=True), self.chapters,
                           press=True)
         data, pages = render_pdf(self.book, html, press=True)
-        target = self.target("-print.pdf")
+        target = self.target("print")
         write_atomically(target, lambda path: path.write_bytes(data))
         return Built(self.book, target, pages)
 
@@ -154,14 +155,14 @@ class Editions:
             sections=fact_sheet_sections(self.book, self.chapters),
             stylesheets=stylesheet_urls(self.book, sheets=FLYER_SHEETS))
         data, pages = render_pdf(self.book, html)
-        target = self.target("-flyer.pdf")
+        target = self.target("flyer")
         write_atomically(target, lambda path: path.write_bytes(data))
         return Built(self.book, target, pages)
 
     def epub(self) -> Built:
         from .epub import write_epub
 
-        target = self.target(".epub")
+        target = self.target("epub")
         with stage("epub"):
             write_atomically(target, lambda path: write_epub(self.book, self.chapters,
                                                              epub_cover(self.book), path))

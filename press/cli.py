@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import traceback
 from pathlib import Path
 
-from .build import FORMATS, build, load_and_check
+from concurrent.futures import ProcessPoolExecutor
+
+from .cache import OUTPUT_NAMES, PROJECT, inputs_digest, remember, up_to_date
 from .findings import SourceError
-from .sources import PROJECT, handbook_folders
 
 COMMANDS = {
     "pdf": "the PDF for screens and office printers (<slug>.pdf)",
@@ -67,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _folders(given: list[str]) -> list[tuple[Path, str]]:
     if not given:
-        found = handbook_folders(PROJECT / "chapters")
+        found = sorted(path.parent for path in (PROJECT / "chapters").glob("*/book.yaml"))
         if not found:
             raise ArgumentError("no handbook folders in chapters/")
         return [(folder, str(folder.relative_to(PROJECT))) for folder in found]
@@ -81,8 +83,21 @@ def _folders(given: list[str]) -> list[tuple[Path, str]]:
 
 
 def _run(command: str, folders: list[tuple[Path, str]], output: Path, strict: bool) -> int:
+    editions = [] if command == "check" else list(OUTPUT_NAMES) if command == "all" else [command]
+    wanted = []
+    for folder, as_given in folders:  # what is already built from these very inputs is skipped
+        stale = [edition for edition in editions if not up_to_date(folder, output, edition)]
+        if editions and not stale:
+            print(f"{as_given}: up to date")
+            continue
+        wanted.append((folder, as_given, {edition: inputs_digest(folder, edition)
+                                          for edition in stale}))
+    if not wanted:
+        return 0
+    from .build import load_and_check  # the pipeline loads only when there is work to do
+
     checked, findings = [], []
-    for folder, as_given in folders:  # gather and check everything before writing anything
+    for folder, as_given, _ in wanted:  # gather and check everything before writing anything
         try:
             checked.append(load_and_check(folder, as_given, strict))
         except SourceError as error:
@@ -98,14 +113,26 @@ def _run(command: str, folders: list[tuple[Path, str]], output: Path, strict: bo
             verdict = f"{count} warning{'s' if count != 1 else ''}" if count else "no problems found"
             print(f"{handbook.book.display_folder}: {verdict}")
         return 0
-    for handbook in checked:
-        book = handbook.book
-        formats = list(FORMATS) if command == "all" else [command]
-        for built in build(book, formats, output, handbook.chapters):
+    jobs = [(handbook, list(digests), output) for handbook, (_, _, digests) in zip(checked, wanted)]
+    if len(jobs) > 1:  # handbooks in parallel, one process a core
+        with ProcessPoolExecutor(max_workers=min(len(jobs), os.cpu_count() or 1)) as pool:
+            results = list(pool.map(_build, jobs))
+    else:
+        results = [_build(job) for job in jobs]
+    for (folder, _, digests), built_files in zip(wanted, results):
+        for edition, built in zip(digests, built_files):
+            remember(folder, output, edition, digests[edition])
             unit = built.unit if built.count != 1 else built.unit.rstrip("s")
             count = f" ({built.count} {unit})" if built.count else ""
-            print(f"{book.display_folder} -> {built.path}{count}")
+            print(f"{built.book.display_folder} -> {built.path}{count}")
     return 0
+
+
+def _build(job):
+    from .build import build
+
+    handbook, editions, output = job
+    return build(handbook.book, editions, output, handbook.chapters)
 
 
 def _report(error: SourceError) -> None:

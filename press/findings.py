@@ -36,6 +36,9 @@ class SourceError(Exception):
         self.findings = tuple(findings)
         super().__init__("\n".join(str(finding) for finding in self.findings))
 
+    def __reduce__(self):  # crosses from a build process to the command line intact
+        return (SourceError, (self.findings,))
+
 
 def closest(word: str, choices: Iterable[str]) -> str | None:
     """The known name an author most likely meant, if any is close."""

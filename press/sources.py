@@ -48,11 +48,6 @@ def read_text(path: Path, shown: str) -> tuple[str | None, list[Finding]]:
     return text, []
 
 
-def handbook_folders(root: Path) -> list[Path]:
-    """Every folder directly in ``root`` that holds a book.yaml."""
-    return sorted(p.parent for p in root.glob("*/book.yaml"))
-
-
 def load_book(folder: Path, folder_as_given: str | None = None) -> Book:
     """Load and validate a handbook folder, or raise SourceError with every finding."""
     book, findings = read_book(folder, folder_as_given)

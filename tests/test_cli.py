@@ -102,7 +102,7 @@ def test_a_failed_build_leaves_the_earlier_file_untouched(small_handbook, tmp_pa
     (small_handbook / "01-only.md").write_text("---\ntitle: T\n---\n\n[stars: 12/10]\n")
     assert main(["pdf", str(small_handbook), "--output", str(output)]) == 2
     assert (output / "small.pdf").read_bytes() == before
-    assert sorted(p.name for p in output.iterdir()) == ["small.pdf"]
+    assert sorted(p.name for p in output.iterdir() if not p.name.startswith(".")) == ["small.pdf"]
 
 
 def test_check_reports_a_clean_handbook(small_handbook, capsys):

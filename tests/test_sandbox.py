@@ -138,7 +138,7 @@ def test_raw_html_that_runs_code_is_an_error(tmp_path, capsys):
 
 def build_all(folder, output):
     assert main(["all", str(folder), "--output", str(output)]) == 0
-    return {path.name: path.read_bytes() for path in sorted(output.iterdir())}
+    return {path.name: path.read_bytes() for path in sorted(output.iterdir()) if path.is_file()}
 
 
 def test_same_bytes_on_another_day_and_in_another_folder(tmp_path, monkeypatch):
