@@ -104,7 +104,7 @@ def stages(book: Path, output: Path) -> dict[str, float]:
     """Seconds per stage of our pipeline, from one build in a fresh process."""
     result = subprocess.run([PYTHON, str(ROOT / "bench" / "ours.py"), str(book), str(output),
                              "--stages"], capture_output=True, text=True, check=True)
-    return json.loads(result.stdout)
+    return json.loads(result.stdout.splitlines()[-1])
 
 
 def rebuilds(book: Path, work: Path, rounds: int) -> dict[str, float]:

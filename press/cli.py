@@ -84,6 +84,15 @@ def _folders(given: list[str]) -> list[tuple[Path, str]]:
 
 def _run(command: str, folders: list[tuple[Path, str]], output: Path, strict: bool) -> int:
     editions = [] if command == "check" else list(OUTPUT_NAMES) if command == "all" else [command]
+    return publish(editions, folders, output, strict)
+
+
+def publish(editions: list[str], folders: list[tuple[Path, str]], output: Path,
+            strict: bool = False) -> int:
+    """Build ``editions`` of each (folder, folder as given), or only check them if none.
+
+    Returns the exit status; raises SourceError with every problem of every handbook.
+    """
     wanted = []
     for folder, as_given in folders:  # what is already built from these very inputs is skipped
         stale = [edition for edition in editions if not up_to_date(folder, output, edition)]
@@ -107,7 +116,7 @@ def _run(command: str, folders: list[tuple[Path, str]], output: Path, strict: bo
     for handbook in checked:
         for warning in handbook.warnings:
             print(warning, file=sys.stderr)
-    if command == "check":
+    if not editions:
         for handbook in checked:
             count = len(handbook.warnings)
             verdict = f"{count} warning{'s' if count != 1 else ''}" if count else "no problems found"
