@@ -22,6 +22,8 @@ from press.cli import main
 from press.epub import chapter_file, xhtml_body
 from press.findings import SourceError
 
+from .helpers import write_handbook
+
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "40"))
 FUZZING = "FUZZ_EXAMPLES" in os.environ
 GENERATED = {"handbooks": 0, "built": 0, "refused": 0}
@@ -156,14 +158,7 @@ def report_count():
 def test_pipeline_builds_or_reports_source_errors(files):
     GENERATED["handbooks"] += 1
     with tempfile.TemporaryDirectory() as directory:
-        folder = Path(directory) / "fuzzed"
-        for name, content in files.items():
-            path = folder / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(content, bytes):
-                path.write_bytes(content)
-            else:
-                path.write_text(content, encoding="utf-8")
+        folder = write_handbook(Path(directory) / "fuzzed", files)
         try:
             checked = load_and_check(folder, "fuzzed")
         except SourceError as error:

@@ -51,16 +51,21 @@ def test_a_remote_picture_is_refused_with_its_line_and_never_fetched(tmp_path, l
     assert_no_connection(server)
 
 
+def svg_handbook(tmp_path, reference: str):
+    """A handbook whose one picture is an SVG that shows ``reference`` (an <image> in it)."""
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+           f'viewBox="0 0 4 4"><image xlink:href="{reference}" width="4" height="4"/></svg>')
+    return write_handbook(tmp_path / "svg", {
+        "book.yaml": MINIMAL_BOOK, "images/p.svg": svg,
+        "01-a.md": "---\ntitle: A\nsummary: S.\n---\n\nText.\n\n![A picture](images/p.svg)\n"})
+
+
 @pytest.mark.parametrize("reference", ["http://{address}/x.png", "file:///etc/hostname",
                                        "../../secret.png", "/etc/hostname"])
 def test_an_svg_that_refers_outside_itself_is_refused(tmp_path, listener, capsys, reference):
     address, server = listener
     reference = reference.format(address=address)
-    svg = ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
-           f'viewBox="0 0 4 4"><image xlink:href="{reference}" width="4" height="4"/></svg>')
-    folder = write_handbook(tmp_path / "svg", {
-        "book.yaml": MINIMAL_BOOK, "images/p.svg": svg,
-        "01-a.md": "---\ntitle: A\nsummary: S.\n---\n\nText.\n\n![A picture](images/p.svg)\n"})
+    folder = svg_handbook(tmp_path, reference)
     assert main(["pdf", str(folder), "--output", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err
     assert f"{folder}/01-a.md:8: error: the picture 'images/p.svg' refers to '{reference}'" in err
@@ -68,22 +73,13 @@ def test_an_svg_that_refers_outside_itself_is_refused(tmp_path, listener, capsys
 
 
 def test_an_svg_with_a_small_picture_inside_builds(tmp_path):
-    inline = "data:image/png;base64," + base64.b64encode(png()).decode()
-    svg = ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
-           f'viewBox="0 0 4 4"><image xlink:href="{inline}" width="4" height="4"/></svg>')
-    folder = write_handbook(tmp_path / "svg", {
-        "book.yaml": MINIMAL_BOOK, "images/p.svg": svg,
-        "01-a.md": "---\ntitle: A\nsummary: S.\n---\n\n![A picture](images/p.svg)\n"})
+    folder = svg_handbook(tmp_path, "data:image/png;base64," + base64.b64encode(png()).decode())
     assert main(["pdf", str(folder), "--output", str(tmp_path / "out")]) == 0
 
 
 def test_an_svg_with_a_large_picture_inside_is_refused(tmp_path, capsys):
-    inline = "data:image/png;base64," + base64.b64encode(b"\x89PNG" + bytes(40_000)).decode()
-    svg = ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
-           f'viewBox="0 0 4 4"><image xlink:href="{inline}" width="4" height="4"/></svg>')
-    folder = write_handbook(tmp_path / "svg", {
-        "book.yaml": MINIMAL_BOOK, "images/p.svg": svg,
-        "01-a.md": "---\ntitle: A\nsummary: S.\n---\n\n![A picture](images/p.svg)\n"})
+    large = base64.b64encode(b"\x89PNG" + bytes(40_000)).decode()
+    folder = svg_handbook(tmp_path, "data:image/png;base64," + large)
     assert main(["pdf", str(folder), "--output", str(tmp_path / "out")]) == 2
     assert "refers to 'data:image/png;base64," in capsys.readouterr().err
 
