@@ -95,7 +95,9 @@ def publish(editions: list[str], folders: list[tuple[Path, str]], output: Path,
     """
     wanted = []
     for folder, as_given in folders:  # what is already built from these very inputs is skipped
-        stale = [edition for edition in editions if not up_to_date(folder, output, edition)]
+        # --strict always checks again: an earlier build may have let warnings through.
+        stale = [edition for edition in editions
+                 if strict or not up_to_date(folder, output, edition)]
         if editions and not stale:
             print(f"{as_given}: up to date")
             continue

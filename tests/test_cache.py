@@ -107,3 +107,10 @@ def test_a_source_error_in_one_handbook_writes_nothing_for_any(tmp_path, capsys)
                                             "01-a.md": MINIMAL_CHAPTER})
     assert main(["pdf", str(good), str(bad), "--output", str(tmp_path / "out")]) == 2
     assert not (tmp_path / "out").exists()
+
+
+def test_strict_checks_again_what_an_earlier_build_let_through(small_handbook, tmp_path):
+    (small_handbook / "01-only.md").write_text("---\ntitle: T\nsummary: S.\n---\n\n## A\n\n#### B\n")
+    output = tmp_path / "out"
+    assert main(["pdf", str(small_handbook), "--output", str(output)]) == 0  # a warning
+    assert main(["pdf", str(small_handbook), "--strict", "--output", str(output)]) == 2
