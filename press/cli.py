@@ -88,7 +88,7 @@ def _run(command: str, folders: list[tuple[Path, str]], output: Path, strict: bo
 
 
 def publish(editions: list[str], folders: list[tuple[Path, str]], output: Path,
-            strict: bool = False) -> int:
+            strict: bool = False, parallel: bool = True) -> int:
     """Build ``editions`` of each (folder, folder as given), or only check them if none.
 
     Returns the exit status; raises SourceError with every problem of every handbook.
@@ -124,14 +124,22 @@ def publish(editions: list[str], folders: list[tuple[Path, str]], output: Path,
             verdict = f"{count} warning{'s' if count != 1 else ''}" if count else "no problems found"
             print(f"{handbook.book.display_folder}: {verdict}")
         return 0
-    jobs = [(handbook, list(digests), output) for handbook, (_, _, digests) in zip(checked, wanted)]
-    if len(jobs) > 1:  # handbooks in parallel, one process a core
+    # One job a group of editions that share work (the booklet is imposed from the PDF),
+    # run in parallel, one process a core, when there is more than one.
+    jobs = [(index, handbook, group, output)
+            for index, (handbook, (_, _, digests)) in enumerate(zip(checked, wanted))
+            for group in edition_groups(list(digests))]
+    if parallel and len(jobs) > 1:
         with ProcessPoolExecutor(max_workers=min(len(jobs), os.cpu_count() or 1)) as pool:
             results = list(pool.map(_build, jobs))
     else:
         results = [_build(job) for job in jobs]
-    for (folder, _, digests), built_files in zip(wanted, results):
-        for edition, built in zip(digests, built_files):
+    built_by_book: dict[int, dict[str, object]] = {}
+    for (index, _, group, _), built_files in zip(jobs, results):
+        built_by_book.setdefault(index, {}).update(zip(group, built_files))
+    for index, (folder, _, digests) in enumerate(wanted):
+        for edition in digests:  # reported in the order of the editions, book by book
+            built = built_by_book[index][edition]
             remember(folder, output, edition, digests[edition])
             unit = built.unit if built.count != 1 else built.unit.rstrip("s")
             count = f" ({built.count} {unit})" if built.count else ""
@@ -139,10 +147,21 @@ def publish(editions: list[str], folders: list[tuple[Path, str]], output: Path,
     return 0
 
 
+SHARED_WORK = (("pdf", "booklet"),)  # editions built best in one process
+
+
+def edition_groups(editions: list[str]) -> list[list[str]]:
+    """The editions split into jobs; those that share work stay together."""
+    groups = [[edition for edition in shared if edition in editions] for shared in SHARED_WORK]
+    together = {edition for group in groups for edition in group}
+    groups += [[edition] for edition in editions if edition not in together]
+    return [group for group in groups if group]
+
+
 def _build(job):
     from .build import build
 
-    handbook, editions, output = job
+    _, handbook, editions, output = job
     return build(handbook.book, editions, output, handbook.chapters)
 
 
