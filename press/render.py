@@ -72,6 +72,12 @@ def footnotes_at_calls(body: str) -> str:
             sup = call[0].getparent()
             note.tail = sup.tail
             sup.getparent().replace(sup, note)
+            heading = next((a for a in note.iterancestors() if a.tag in HEADINGS), None)
+            if heading is not None:  # the outline shows the heading's words, not the note
+                words = (heading.text or "") + "".join(
+                    "".join(child.itertext()) + (child.tail or "") if child is not note
+                    else (child.tail or "") for child in heading)
+                heading.set("data-bookmark", " ".join(words.split()))
         _drop_keeping_tail(notes)
     inner = (fragment.text or "") + "".join(
         lxml.html.tostring(child, encoding="unicode") for child in fragment)

@@ -325,3 +325,10 @@ def test_a_cover_image_from_book_yaml_fills_the_front_cover(tmp_path):
     corner = picture.getpixel((2, 2))
     assert corner != (0x0b, 0x3a, 0x49)  # no drawn cover colour shows
     assert "Every Feature" not in built.pages[0]  # the picture replaces the drawn cover
+
+
+def test_outline_shows_a_headings_words_not_its_footnote_number(feature_pdf):
+    sections = [item.title for group in feature_pdf.reader.outline if isinstance(group, list)
+                for item in group]
+    assert sections.count("Salaries") == 2  # one of them calls a footnote
+    assert not any(title.startswith("Salaries") and title != "Salaries" for title in sections)
