@@ -83,11 +83,10 @@ def check_fact_sheet(book: Book, anchors: dict[str, set[str]]) -> list[Finding]:
     return findings
 
 
-def source_lines(chapter: Chapter, keep_code_spans: bool = False
-                 ) -> Iterator[tuple[int, str]]:
+def source_lines(chapter: Chapter) -> Iterator[tuple[int, str]]:
     """The body's lines with their file line numbers, code blocks left out.
 
-    Code spans are blanked (their text is not Markdown) unless ``keep_code_spans``.
+    Code spans are blanked: their text is not Markdown.
     """
     fence = None
     for offset, line in enumerate(chapter.body.split("\n")):
@@ -100,8 +99,7 @@ def source_lines(chapter: Chapter, keep_code_spans: bool = False
         if match:
             fence = match.group(1)
             continue
-        yield number, line if keep_code_spans else CODE_SPAN.sub(
-            lambda m: " " * len(m.group(0)), line)
+        yield number, CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
 
 
 def rendered_ids(rendered: RenderedChapter) -> set[str]:

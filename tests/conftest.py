@@ -8,9 +8,8 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from press.cli import main
 
-from .helpers import write_handbook  # noqa: F401  (shared with the test modules)
+from .helpers import build_edition, write_handbook  # noqa: F401  (shared with the tests)
 
 ROOT = Path(__file__).resolve().parent.parent
 FIRST_HANDBOOK = ROOT / "chapters" / "ai-ml-engineer"
@@ -34,9 +33,7 @@ class BuiltPdf:
 
 
 def build_pdf(handbook: Path, output: Path) -> BuiltPdf:
-    status = main(["pdf", str(handbook), "--output", str(output)])
-    assert status == 0
-    path = output / f"{handbook.name}.pdf"
+    path = build_edition(handbook, "pdf", output)
     reader = pypdf.PdfReader(path)
     return BuiltPdf(path, reader, [page.extract_text() for page in reader.pages])
 

@@ -47,3 +47,11 @@ def write_handbook(folder: Path, files: dict[str, str | bytes]) -> Path:
         else:
             path.write_text(dedent(content).removeprefix("\n"), encoding="utf-8")
     return folder
+
+
+def build_edition(handbook: Path, edition: str, output: Path) -> Path:
+    """Build one edition through the command line (which must succeed); the file it wrote."""
+    from press.cache import output_path
+    from press.cli import main
+    assert main([edition, str(handbook), "--output", str(output)]) == 0
+    return output_path(output, handbook.name, edition)

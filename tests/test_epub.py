@@ -21,6 +21,7 @@ from press.cli import main
 from press.sources import load_book
 
 from .conftest import EVERY_FEATURE, FIRST_HANDBOOK
+from .helpers import build_edition
 
 NS = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/",
       "x": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops",
@@ -54,8 +55,7 @@ class BuiltEpub:
 
 
 def build_epub(handbook: Path, output: Path) -> BuiltEpub:
-    assert main(["epub", str(handbook), "--output", str(output)]) == 0
-    path = output / f"{handbook.name}.epub"
+    path = build_edition(handbook, "epub", output)
     return BuiltEpub(path, zipfile.ZipFile(path))
 
 

@@ -13,6 +13,7 @@ import pytest
 from press.cli import main
 from press.imposition import BLEED, booklet_order, crop_mark_lines, padded_pages
 
+from .helpers import build_edition
 from .conftest import EVERY_FEATURE, MINIMAL_CHAPTER, write_handbook  # noqa: F401
 
 MM = 72 / 25.4
@@ -20,10 +21,8 @@ A5 = (148 * MM, 210 * MM)
 PROFILE = Path(__file__).resolve().parent.parent / "styles" / "color" / "FOGRA39-coated.icc"
 
 
-def build(handbook: Path, command: str, output: Path) -> Path:
-    assert main([command, str(handbook), "--output", str(output)]) == 0
-    suffix = {"print": "-print.pdf", "booklet": "-booklet.pdf", "pdf": ".pdf"}[command]
-    return output / f"{handbook.name}{suffix}"
+def build(handbook: Path, edition: str, output: Path) -> Path:
+    return build_edition(handbook, edition, output)
 
 
 @pytest.fixture(scope="session")
