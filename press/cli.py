@@ -8,7 +8,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import Pool
 
 from .cache import OUTPUT_NAMES, PROJECT, inputs_digest, remember, up_to_date
 from .findings import SourceError
@@ -105,6 +105,30 @@ def publish(editions: list[str], folders: list[tuple[Path, str]], output: Path,
                                           for edition in stale}))
     if not wanted:
         return 0
+    groups = sum(len(edition_groups(list(digests))) for _, _, digests in wanted)
+    # Helper processes, one a core, start before the sources are checked, so that each loads
+    # the layout engine while this process reads and checks the handbooks.
+    helpers = None
+    if parallel and groups:
+        helpers = Pool(min(groups, os.cpu_count() or 1), initializer=_load_pipeline)
+    try:
+        status = _check_and_build(editions, wanted, output, strict, helpers)
+    except BaseException:
+        if helpers is not None:
+            helpers.terminate()  # nothing of theirs is wanted now
+        raise
+    if helpers is not None:
+        helpers.close()
+        helpers.join()
+    return status
+
+
+def _load_pipeline() -> None:
+    from . import build, epub, pdf  # noqa: F401  (imported for their start-up time)
+
+
+def _check_and_build(editions: list[str], wanted: list, output: Path, strict: bool,
+                     helpers: Pool | None) -> int:
     from .build import load_and_check  # the pipeline loads only when there is work to do
 
     checked, findings = [], []
@@ -125,13 +149,12 @@ def publish(editions: list[str], folders: list[tuple[Path, str]], output: Path,
             print(f"{handbook.book.display_folder}: {verdict}")
         return 0
     # One job a group of editions that share work (the booklet is imposed from the PDF),
-    # run in parallel, one process a core, when there is more than one.
+    # run by the helpers, in parallel, one process a core.
     jobs = [(index, handbook, group, output)
             for index, (handbook, (_, _, digests)) in enumerate(zip(checked, wanted))
             for group in edition_groups(list(digests))]
-    if parallel and len(jobs) > 1:
-        with ProcessPoolExecutor(max_workers=min(len(jobs), os.cpu_count() or 1)) as pool:
-            results = list(pool.map(_build, jobs))
+    if helpers is not None:
+        results = helpers.map(_build, jobs, chunksize=1)
     else:
         results = [_build(job) for job in jobs]
     built_by_book: dict[int, dict[str, object]] = {}
