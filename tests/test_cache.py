@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import shutil
 from pathlib import Path
 
@@ -107,6 +108,13 @@ def test_a_source_error_in_one_handbook_writes_nothing_for_any(tmp_path, capsys)
                                             "01-a.md": MINIMAL_CHAPTER})
     assert main(["pdf", str(good), str(bad), "--output", str(tmp_path / "out")]) == 2
     assert not (tmp_path / "out").exists()
+    assert multiprocessing.active_children() == []  # the helpers started early are stopped
+
+
+def test_a_build_leaves_no_helper_running(small_handbook, tmp_path):
+    assert main(["all", str(small_handbook), "--output", str(tmp_path / "out")]) == 0
+    assert len(list((tmp_path / "out").glob("small*"))) == 5
+    assert multiprocessing.active_children() == []
 
 
 def test_strict_checks_again_what_an_earlier_build_let_through(small_handbook, tmp_path):
