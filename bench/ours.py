@@ -13,14 +13,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from press.cli import publish  # noqa: E402
+from press.cli import prepare_builder, publish  # noqa: E402
 from press.timing import STAGES, TIMES  # noqa: E402
 
 
 def main(argv: list[str]) -> int:
     show_stages = "--stages" in argv
     *books, output = [Path(arg) for arg in argv if arg != "--stages"]
-    # Stage times are added up in this process, so they are taken from a build without helpers.
+    # Stage times are added up in this process, so they are taken from a build without
+    # helpers, in a process made ready as a helper is.
+    if show_stages:
+        prepare_builder()
     status = publish(["pdf", "epub"], [(book, str(book)) for book in books], output,
                      parallel=not show_stages)
     if show_stages:
