@@ -13,7 +13,6 @@ from urllib.parse import unquote, urlsplit
 
 from .findings import Finding, SourceError
 from . import inks
-from .imposition import finish_press_pdf
 from .model import Book
 from .sources import SMALL_INLINE_PICTURE, STYLES
 from .timing import stage
@@ -22,7 +21,6 @@ FONTS = STYLES / "fonts"
 # Fontconfig reads this when WeasyPrint starts it: only the project's fonts exist.
 os.environ["FONTCONFIG_FILE"] = str(FONTS / "fonts.conf")
 
-import pypdfium2  # noqa: E402
 import weasyprint  # noqa: E402  (after the font configuration above)
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 
@@ -139,6 +137,8 @@ def render_pdf(book: Book, html: str, press: bool = False,
         data = rendered.write_pdf(pdf_variant=variant, pdf_tags=True,
                                   pdf_identifier=book.slug.encode())
     if press:
+        from .imposition import finish_press_pdf
+
         data = finish_press_pdf(data, book.identifier)
     return data, len(rendered.pages)
 
@@ -148,6 +148,8 @@ COVER_WIDTH = 1600  # pixels: sharp on a tablet, small enough for any reader
 
 def cover_image(book: Book, html: str, font_config: FontConfiguration | None = None) -> bytes:
     """The printed cover's design as a PNG, for the EPUB and the readers' libraries."""
+    import pypdfium2  # only this drawing of the cover needs it
+
     fetcher = SandboxedFetcher(book.folder)
     document = weasyprint.HTML(string=html, base_url=HANDBOOK_URL, url_fetcher=fetcher)
     with weasyprint_errors_are_fatal():
