@@ -8,23 +8,9 @@ OUTPUT ?= output
 
 .PHONY: pdf epub print booklet flyer all check test fuzz bench clean
 
-pdf: $(READY)
-	$(PYTHON) publish.py pdf $(BOOK) --output $(OUTPUT)
-
-epub: $(READY)
-	$(PYTHON) publish.py epub $(BOOK) --output $(OUTPUT)
-
-print: $(READY)
-	$(PYTHON) publish.py print $(BOOK) --output $(OUTPUT)
-
-booklet: $(READY)
-	$(PYTHON) publish.py booklet $(BOOK) --output $(OUTPUT)
-
-flyer: $(READY)
-	$(PYTHON) publish.py flyer $(BOOK) --output $(OUTPUT)
-
-all: $(READY)
-	$(PYTHON) publish.py all $(BOOK) --output $(OUTPUT)
+# One rule for every edition: the target's name is publish.py's command.
+pdf epub print booklet flyer all: $(READY)
+	$(PYTHON) publish.py $@ $(BOOK) --output $(OUTPUT)
 
 check: $(READY)
 	$(PYTHON) publish.py check $(BOOK)

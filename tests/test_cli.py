@@ -51,10 +51,8 @@ BAD_SOURCES = [
 @pytest.mark.parametrize("files, message, hint", BAD_SOURCES)
 def test_bad_source_reports_its_place_and_exits_2_writing_nothing(
         tmp_path, capsys, files, message, hint):
-    sources = {"book.yaml": MINIMAL_BOOK, "01-only.md": MINIMAL_CHAPTER}
-    folder = write_handbook(tmp_path / "bad", {**sources})
-    for name, text in files.items():
-        (folder / name).write_text(text, encoding="utf-8")
+    folder = write_handbook(tmp_path / "bad", {"book.yaml": MINIMAL_BOOK,
+                                               "01-only.md": MINIMAL_CHAPTER, **files})
     output = tmp_path / "out"
     status = main(["pdf", str(folder), "--output", str(output)])
     captured = capsys.readouterr()

@@ -48,39 +48,18 @@ def test_parse_rating_accepts_a_scale_of_ten():
     assert parse_rating("10/10") == Rating(10, 10)
 
 
-def test_parse_rating_refuses_a_value_above_its_scale():
-    with pytest.raises(ValueError, match="a rating cannot exceed its scale"):
-        parse_rating("11/10")
-
-
-def test_parse_rating_refuses_a_value_above_the_default_scale_of_five():
-    with pytest.raises(ValueError, match="cannot exceed its scale"):
-        parse_rating("6")
-
-
-def test_parse_rating_refuses_a_negative_value():
-    with pytest.raises(ValueError):
-        parse_rating("-1")
-
-
-def test_parse_rating_refuses_a_value_that_is_not_whole_or_half():
-    with pytest.raises(ValueError, match="whole or half"):
-        parse_rating("3.3/5")
-
-
-def test_parse_rating_refuses_words():
-    with pytest.raises(ValueError):
-        parse_rating("four")
-
-
-def test_parse_rating_refuses_a_scale_of_zero():
-    with pytest.raises(ValueError, match="scale must be from 1 to 10"):
-        parse_rating("0/0")
-
-
-def test_parse_rating_refuses_a_scale_above_ten():
-    with pytest.raises(ValueError, match="scale must be from 1 to 10"):
-        parse_rating("3/11")
+@pytest.mark.parametrize(("written", "message"), [
+    ("11/10", "a rating cannot exceed its scale"),
+    ("6", "a rating cannot exceed its scale"),  # the default scale is five
+    ("-1", "write a rating as N/M"),
+    ("3.3/5", "whole or half"),
+    ("four", "write a rating as N/M"),
+    ("0/0", "scale must be from 1 to 10"),
+    ("3/11", "scale must be from 1 to 10"),
+])
+def test_parse_rating_refuses(written, message):
+    with pytest.raises(ValueError, match=message):
+        parse_rating(written)
 
 
 def test_rating_text_is_what_a_screen_reader_says():

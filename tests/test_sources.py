@@ -240,27 +240,20 @@ def test_non_utf8_book_yaml_names_the_line_of_the_first_bad_byte(guide):
         "guide/book.yaml:3: error: this file is not UTF-8 text (byte 0xa9)"]
 
 
-def test_chapter_without_front_matter(guide):
-    write_handbook(guide, {"book.yaml": BOOK_YAML, "01-welcome.md": "## Welcome\n\nText.\n"})
-    assert findings_of(guide) == [
-        "guide/01-welcome.md:1: error: a chapter must open with front matter\n"
-        "    hint: start the file with '---', a line 'title: ...', and '---'"]
-
-
-def test_chapter_with_unclosed_front_matter(guide):
-    write_handbook(guide, {"book.yaml": BOOK_YAML,
-                           "01-welcome.md": "---\ntitle: Welcome\n\n## Welcome\n"})
-    assert findings_of(guide) == [
-        "guide/01-welcome.md:1: error: the front matter is not closed\n"
-        "    hint: end it with a line '---'"]
-
-
-def test_front_matter_without_title_points_at_line_one(guide):
-    write_handbook(guide, {"book.yaml": BOOK_YAML,
-                           "01-welcome.md": "---\nsummary: Hello.\n---\nText.\n"})
-    assert findings_of(guide) == [
-        "guide/01-welcome.md:1: error: the required key 'title' is missing\n"
-        "    hint: add a line 'title: ...' (the chapter's title)"]
+@pytest.mark.parametrize(("chapter", "finding"), [
+    ("## Welcome\n\nText.\n",
+     "guide/01-welcome.md:1: error: a chapter must open with front matter\n"
+     "    hint: start the file with '---', a line 'title: ...', and '---'"),
+    ("---\ntitle: Welcome\n\n## Welcome\n",
+     "guide/01-welcome.md:1: error: the front matter is not closed\n"
+     "    hint: end it with a line '---'"),
+    ("---\nsummary: Hello.\n---\nText.\n",
+     "guide/01-welcome.md:1: error: the required key 'title' is missing\n"
+     "    hint: add a line 'title: ...' (the chapter's title)"),
+], ids=["no-front-matter", "unclosed", "no-title"])
+def test_a_chapter_without_sound_front_matter_is_one_error_on_line_one(guide, chapter, finding):
+    write_handbook(guide, {"book.yaml": BOOK_YAML, "01-welcome.md": chapter})
+    assert findings_of(guide) == [finding]
 
 
 def test_error_in_front_matter_names_its_file_line(guide):
