@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -15,6 +16,8 @@ from .render import environment, fact_sheet_sections, footnotes_at_calls, render
 from .sources import picture_type, read_book, read_file
 from .timing import stage
 from .cache import output_path
+
+INLINE_SVG = re.compile(r"<svg\b.*?</svg>", re.S)
 
 
 
@@ -72,8 +75,13 @@ def print_html(book: Book, stylesheets: list[str] = (),
     html = environment().get_template("book.html.j2").render(
         book=book, chapters=chapters, version=__version__,
         cover_url=cover_url, stylesheets=stylesheets, press=press)
-    # Inline SVG takes no colour from style sheets: the press edition inks it in black (K).
-    return html.replace('"currentColor"', '"device-cmyk(0 0 0 1)"') if press else html
+    # Inline SVG takes no colour from style sheets: the press edition inks it in black (K),
+    # in the SVG only (an author's code sample may show the same words).
+    return INLINE_SVG.sub(_black_ink, html) if press else html
+
+
+def _black_ink(svg: re.Match) -> str:
+    return svg.group().replace('"currentColor"', '"device-cmyk(0 0 0 1)"')
 
 
 def write_atomically(target: Path, write):
@@ -108,11 +116,10 @@ class Editions:
     both its own file and the booklet.
     """
 
-    def __init__(self, book: Book, output: Path,
-                 chapters: tuple[RenderedChapter, ...] | None = None):
+    def __init__(self, book: Book, output: Path, chapters: tuple[RenderedChapter, ...]):
         self.book = book
         self.output = output
-        self.chapters = chapters if chapters is not None else render_book(book)
+        self.chapters = chapters
 
     def target(self, edition: str) -> Path:
         return output_path(self.output, self.book.slug, edition)
@@ -192,7 +199,7 @@ FLYER_SHEETS = ("fonts.css", "{theme}/theme.css", "base.css", "flyer.css")
 
 
 def build(book: Book, formats: list[str], output: Path,
-          chapters: tuple[RenderedChapter, ...] | None = None) -> list[Built]:
-    """Build the book in each format, its chapters rendered once for all of them."""
+          chapters: tuple[RenderedChapter, ...]) -> list[Built]:
+    """Build the book in each format from its chapters, rendered (and checked) once."""
     editions = Editions(book, output, chapters)
     return [FORMATS[name](editions) for name in formats]

@@ -2,38 +2,38 @@
 
 from __future__ import annotations
 
+import io
 import re
-import shutil
 from pathlib import Path
 
 import pypdf
 import pypdfium2
 import pytest
+import zxingcpp
+from PIL import ImageCms
 
 from press.cli import main
 from press.imposition import BLEED, booklet_order, crop_mark_lines, padded_pages
 
-from .helpers import build_edition
-from .conftest import EVERY_FEATURE, MINIMAL_CHAPTER, write_handbook  # noqa: F401
+from .conftest import EVERY_FEATURE
+from .helpers import (MINIMAL_BOOK, MINIMAL_CHAPTER, SHIPPED_FONTS, build_edition, copy_handbook,
+                      embedded_fonts, minimal_book, write_handbook)
 
 MM = 72 / 25.4
 A5 = (148 * MM, 210 * MM)
 PROFILE = Path(__file__).resolve().parent.parent / "styles" / "color" / "FOGRA39-coated.icc"
 
 
-def build(handbook: Path, edition: str, output: Path) -> Path:
-    return build_edition(handbook, edition, output)
-
-
 @pytest.fixture(scope="session")
 def press_pdf(tmp_path_factory) -> Path:
-    return build(EVERY_FEATURE, "print", tmp_path_factory.mktemp("press"))
+    return build_edition(EVERY_FEATURE, "print", tmp_path_factory.mktemp("press"))
 
 
 @pytest.fixture(scope="session")
 def booklet(tmp_path_factory) -> tuple[Path, Path]:
     output = tmp_path_factory.mktemp("booklet")
-    return build(EVERY_FEATURE, "booklet", output), build(EVERY_FEATURE, "pdf", output)
+    return (build_edition(EVERY_FEATURE, "booklet", output),
+            build_edition(EVERY_FEATURE, "pdf", output))
 
 
 # The press PDF
@@ -59,7 +59,13 @@ def test_press_output_intent_is_the_shipped_cmyk_profile(press_pdf):
     assert profile["/N"] == 4
     data = profile.get_data()
     assert data[36:40] == b"acsp" and data[16:20] == b"CMYK"  # an ICC profile, for CMYK
-    assert data[16:20] == PROFILE.read_bytes()[16:20]
+    # the shipped FOGRA39 profile, by its name, its notice, and the paper white it describes
+    embedded = ImageCms.ImageCmsProfile(io.BytesIO(data)).profile
+    shipped = ImageCms.getOpenProfile(str(PROFILE)).profile
+    facts = lambda icc: (icc.profile_description, icc.copyright, icc.device_class,  # noqa: E731
+                         icc.colorant_table, icc.media_white_point)
+    assert facts(embedded) == facts(shipped)
+    assert shipped.profile_description.startswith("Coated FOGRA39")
     xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
     assert "PDF/X-4" in xmp
 
@@ -83,12 +89,9 @@ def test_press_colours_are_cmyk_only(press_pdf):
     assert any(b"/DeviceCMYK cs" in stream for stream in streams)
 
 
-def test_press_fonts_are_all_embedded(press_pdf):
-    for page in pypdf.PdfReader(press_pdf).pages:
-        for font in page["/Resources"].get("/Font", {}).values():
-            descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]
-            assert any(key in descriptor.get_object()
-                       for key in ("/FontFile", "/FontFile2", "/FontFile3"))
+def test_press_fonts_are_all_embedded_and_shipped(press_pdf):
+    seen = embedded_fonts(pypdf.PdfReader(press_pdf))
+    assert seen <= SHIPPED_FONTS, seen - SHIPPED_FONTS
 
 
 def pixel(path: Path, page_number: int, x_mm: float, y_mm: float) -> tuple[int, int, int]:
@@ -99,6 +102,17 @@ def pixel(path: Path, page_number: int, x_mm: float, y_mm: float) -> tuple[int, 
     image = page.render(scale=scale).to_pil().convert("RGB")
     return image.getpixel((round((x_mm * MM - media_left) * scale),
                            round((media_top - y_mm * MM) * scale)))
+
+
+def test_press_inks_only_pictures_and_keeps_code_samples_as_written(tmp_path):
+    """The press inks inline SVG in black ink; an author's sample of SVG stays as written."""
+    folder = write_handbook(tmp_path / "svg-sample", {
+        "book.yaml": MINIMAL_BOOK,
+        "01-only.md": MINIMAL_CHAPTER + '\n    Draw it with `fill="currentColor"`, rated [stars: 3/5].\n'})
+    text = "".join(page.extract_text() for page in
+                   pypdf.PdfReader(build_edition(folder, "print", tmp_path / "out")).pages)
+    assert 'fill="currentColor"' in text
+    assert "device-cmyk" not in text
 
 
 def test_cover_colour_runs_into_the_bleed_and_stops_there(press_pdf):
@@ -178,9 +192,9 @@ def test_booklet_is_a5_pages_two_up_on_a4_landscape(booklet):
 
 
 def test_an_a4_handbook_imposes_onto_a3(tmp_path):
-    folder = write_handbook(tmp_path / "big", {
-        "book.yaml": "title: Big\nlanguage: en-GB\npage_size: A4\n", "01-a.md": MINIMAL_CHAPTER})
-    path = build(folder, "booklet", tmp_path / "out")
+    folder = write_handbook(tmp_path / "big", {"book.yaml": minimal_book("page_size: A4"),
+                                               "01-a.md": MINIMAL_CHAPTER})
+    path = build_edition(folder, "booklet", tmp_path / "out")
     reader = pypdf.PdfReader(path)
     assert len(reader.pages) % 2 == 0
     for page in reader.pages:
@@ -188,18 +202,9 @@ def test_an_a4_handbook_imposes_onto_a3(tmp_path):
         assert float(page.mediabox.height) == pytest.approx(297 * MM, abs=0.5)
 
 
-def test_press_and_booklet_are_reproducible(tmp_path):
-    first = shutil.copytree(EVERY_FEATURE, tmp_path / "a" / "every-feature")
-    second = shutil.copytree(EVERY_FEATURE, tmp_path / "b" / "every-feature")
-    for command in ("print", "booklet"):
-        assert build(first, command, tmp_path / "out-a").read_bytes() == \
-            build(second, command, tmp_path / "out-b").read_bytes(), command
-
-
 # The fact sheet, and the QR code on the back cover
 
 def decoded_qr_codes(path: Path, page_number: int) -> list[str]:
-    import zxingcpp
     page = pypdfium2.PdfDocument(path)[page_number - 1]
     image = page.render(scale=3).to_pil().convert("L")
     return [result.text for result in zxingcpp.read_barcodes(image)]
@@ -207,9 +212,7 @@ def decoded_qr_codes(path: Path, page_number: int) -> list[str]:
 
 @pytest.fixture(scope="session")
 def flyer(tmp_path_factory) -> Path:
-    output = tmp_path_factory.mktemp("flyer")
-    assert main(["flyer", str(EVERY_FEATURE), "--output", str(output)]) == 0
-    return output / "every-feature-flyer.pdf"
+    return build_edition(EVERY_FEATURE, "flyer", tmp_path_factory.mktemp("flyer"))
 
 
 def test_flyer_is_one_a4_sheet_with_title_summaries_stars_pros_and_cons(flyer):
@@ -236,27 +239,24 @@ def test_back_cover_of_the_print_editions_carries_the_qr_code(press_pdf, feature
 
 
 def test_no_qr_code_without_an_address(tmp_path):
-    folder = write_handbook(tmp_path / "plain", {
-        "book.yaml": "title: Plain\nlanguage: en-GB\n", "01-a.md": MINIMAL_CHAPTER})
-    path = build(folder, "pdf", tmp_path / "out")
+    folder = write_handbook(tmp_path / "plain", {"book.yaml": MINIMAL_BOOK,
+                                                 "01-a.md": MINIMAL_CHAPTER})
+    path = build_edition(folder, "pdf", tmp_path / "out")
     assert decoded_qr_codes(path, len(pypdf.PdfReader(path).pages)) == []
 
 
 def test_fact_sheet_sections_chosen_in_book_yaml(tmp_path):
-    folder = shutil.copytree(EVERY_FEATURE, tmp_path / "chosen")
-    with open(folder / "book.yaml", "a", encoding="utf-8") as book_yaml:
-        book_yaml.write("fact_sheet:\n  - 03-boxes.md#testimonials\n  - 01-basics.md#lists\n")
-    assert main(["flyer", str(folder), "--output", str(tmp_path / "out")]) == 0
-    reader = pypdf.PdfReader(tmp_path / "out" / "chosen-flyer.pdf")
+    folder = copy_handbook(EVERY_FEATURE, tmp_path / "chosen",
+                           "fact_sheet:\n  - 03-boxes.md#testimonials\n  - 01-basics.md#lists\n")
+    reader = pypdf.PdfReader(build_edition(folder, "flyer", tmp_path / "out"))
     text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
     assert "I thought it would be elegant maths" in text and "A nested bullet" in text
     assert "Well paid" not in text  # the default choice is replaced, not added to
 
 
 def test_fact_sheet_entry_that_leads_nowhere_is_an_error(tmp_path, capsys):
-    folder = shutil.copytree(EVERY_FEATURE, tmp_path / "wrong")
-    with open(folder / "book.yaml", "a", encoding="utf-8") as book_yaml:
-        book_yaml.write("fact_sheet:\n  - 03-boxes.md#testimonial\n")
+    folder = copy_handbook(EVERY_FEATURE, tmp_path / "wrong",
+                           "fact_sheet:\n  - 03-boxes.md#testimonial\n")
     assert main(["flyer", str(folder), "--output", str(tmp_path / "out")]) == 2
     lines = (folder / "book.yaml").read_text().splitlines()
     line = lines.index("  - 03-boxes.md#testimonial") + 1
@@ -265,11 +265,9 @@ def test_fact_sheet_entry_that_leads_nowhere_is_an_error(tmp_path, capsys):
     assert "did you mean '#testimonials'?" in err
 
 
-def test_a_handbook_names_its_theme(tmp_path):
-    folder = shutil.copytree(EVERY_FEATURE, tmp_path / "green")
-    text = (folder / "book.yaml").read_text().replace("theme: default", "theme: evergreen")
-    (folder / "book.yaml").write_text(text)
-    default = build(EVERY_FEATURE, "pdf", tmp_path / "out-default")
-    green = build(folder, "pdf", tmp_path / "out-green")
-    assert pixel(default, 1, 5, 5) == (0x0b, 0x3a, 0x49)  # the default theme's cover
+def test_a_handbook_names_its_theme(tmp_path, feature_pdf):
+    folder = copy_handbook(EVERY_FEATURE, tmp_path / "green",
+                           replace=(("theme: default", "theme: evergreen"),))
+    green = build_edition(folder, "pdf", tmp_path / "out-green")
+    assert pixel(feature_pdf.path, 1, 5, 5) == (0x0b, 0x3a, 0x49)  # the default theme's cover
     assert pixel(green, 1, 5, 5) == (0x1f, 0x4a, 0x2b)  # evergreen's
