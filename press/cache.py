@@ -13,7 +13,8 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-PROJECT = Path(__file__).resolve().parent.parent
+from . import PROJECT
+
 PROJECT_INPUTS = ("press", "styles", "templates", "requirements.txt")
 OUTPUT_NAMES = {"pdf": "{slug}.pdf", "epub": "{slug}.epub", "print": "{slug}-print.pdf",
                 "booklet": "{slug}-booklet.pdf", "flyer": "{slug}-flyer.pdf"}
@@ -47,24 +48,30 @@ def _project_digest() -> bytes:
     return digest.digest()
 
 
-def inputs_digest(folder: Path, edition: str) -> str:
-    """The digest of everything the ``edition`` of the handbook in ``folder`` is made from."""
+def handbook_digest(folder: Path) -> bytes:
+    """The digest of what every edition of the handbook in ``folder`` is made from."""
     digest = hashlib.sha256(_project_digest())
-    digest.update(edition.encode() + b"\0" + os.environ.get("SOURCE_DATE_EPOCH", "").encode())
+    digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode() + b"\0")
     _add(digest, folder.resolve(), folder.resolve())
-    return digest.hexdigest()
+    return digest.digest()
+
+
+def inputs_digest(folder: Path, edition: str, handbook: bytes | None = None) -> str:
+    """The digest of everything the ``edition`` of the handbook in ``folder`` is made from
+    (``handbook``: its handbook_digest, where already taken)."""
+    return hashlib.sha256((handbook or handbook_digest(folder)) + edition.encode()).hexdigest()
 
 
 def _stamp(output: Path, slug: str, edition: str) -> Path:
-    return output / STAMPS / f"{OUTPUT_NAMES[edition].format(slug=slug)}.digest"
+    return output / STAMPS / f"{output_path(output, slug, edition).name}.digest"
 
 
-def up_to_date(folder: Path, output: Path, edition: str) -> bool:
-    """Whether the edition's file exists and was made from exactly these inputs."""
+def up_to_date(folder: Path, output: Path, edition: str, digest: str) -> bool:
+    """Whether the edition's file exists and was made from the inputs ``digest`` stands for."""
     slug = folder.resolve().name
     stamp = _stamp(output, slug, edition)
     return (output_path(output, slug, edition).is_file() and stamp.is_file()
-            and stamp.read_text() == inputs_digest(folder, edition))
+            and stamp.read_text() == digest)
 
 
 def remember(folder: Path, output: Path, edition: str, digest: str) -> None:

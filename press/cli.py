@@ -11,7 +11,8 @@ from pathlib import Path
 
 from multiprocessing import Pool
 
-from .cache import OUTPUT_NAMES, PROJECT, inputs_digest, remember, up_to_date
+from . import PROJECT
+from .cache import OUTPUT_NAMES, handbook_digest, inputs_digest, remember, up_to_date
 from .findings import SourceError
 
 COMMANDS = {
@@ -96,14 +97,15 @@ def publish(editions: list[str], folders: list[tuple[Path, str]], output: Path,
     """
     wanted = []
     for folder, as_given in folders:  # what is already built from these very inputs is skipped
+        handbook = handbook_digest(folder) if editions else b""
+        digests = {edition: inputs_digest(folder, edition, handbook) for edition in editions}
         # --strict always checks again: an earlier build may have let warnings through.
-        stale = [edition for edition in editions
-                 if strict or not up_to_date(folder, output, edition)]
+        stale = {edition: digest for edition, digest in digests.items()
+                 if strict or not up_to_date(folder, output, edition, digest)}
         if editions and not stale:
             print(f"{as_given}: up to date")
             continue
-        wanted.append((folder, as_given, {edition: inputs_digest(folder, edition)
-                                          for edition in stale}))
+        wanted.append((folder, as_given, stale))
     if not wanted:
         return 0
     groups = sum(len(edition_groups(list(digests))) for _, _, digests in wanted)
