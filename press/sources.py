@@ -14,12 +14,10 @@ from pathlib import Path
 import lxml.etree
 import PIL.Image
 
-from . import config
+from . import STYLES, config
 from .findings import Finding, SourceError
 from .model import Book, Chapter, Metadata, chapter_anchors
 
-PROJECT = Path(__file__).resolve().parent.parent
-STYLES = PROJECT / "styles"
 FRONT_MATTER_FENCE = re.compile(r"^---[ \t]*$")
 IMAGE_SIGNATURES = {b"\x89PNG\r\n\x1a\n": "PNG", b"\xff\xd8\xff": "JPEG"}
 
@@ -127,17 +125,6 @@ def _key_line(text: str, key: str) -> int | None:
     return None
 
 
-def _entry_line(text: str, key: str, entry: str) -> int | None:
-    """The line of a list entry under ``key``, else the key's own line."""
-    start = _key_line(text, key)
-    if start is None:
-        return None
-    for number, line in enumerate(text.splitlines()[start - 1:], start=start):
-        if entry in line:
-            return number
-    return start
-
-
 def _check_metadata_files(values: dict, folder: Path, files: set[str], shown: str,
                           text: str) -> list[Finding]:
     """The keys of book.yaml that name files or themes: do those exist?"""
@@ -154,8 +141,9 @@ def _check_metadata_files(values: dict, folder: Path, files: set[str], shown: st
                 findings.append(Finding("E106", shown, line,
                                         f"cover: '{cover}' is not a PNG or JPEG image"))
     seen = set()
-    for name in values.get("chapters") or ():
-        line = _entry_line(text, "chapters", name)
+    names = values.get("chapters") or ()
+    lines = config.item_lines(text, "chapters") or (_key_line(text, "chapters"),) * len(names)
+    for name, line in zip(names, lines):
         if name in seen:
             findings.append(Finding("E106", shown, line, f"chapters: '{name}' is listed twice"))
         seen.add(name)
@@ -251,6 +239,12 @@ def picture_is_sound(book: Book, name: str) -> bool:
 
 
 SMALL_INLINE_PICTURE = 32 * 1024  # bytes: a data: picture inside an SVG up to this size
+
+
+def is_small_inline_picture(url: str) -> bool:
+    """A data: picture no larger than SMALL_INLINE_PICTURE (its base64 text, with the header)."""
+    return url.startswith("data:image/") and len(url) <= SMALL_INLINE_PICTURE * 4 // 3 + 64
+
 SVG_REFERENCE = re.compile(r"""(?:href\s*=\s*["']|url\(\s*["']?)([^"')\s]+)""")
 
 
@@ -262,12 +256,8 @@ def svg_references(book: Book, name: str) -> list[str]:
     text = read_file(book, name).decode("utf-8", errors="replace")
     outside = []
     for reference in SVG_REFERENCE.findall(text):
-        if reference.startswith("#"):
-            continue
-        if reference.startswith("data:") and reference.startswith("data:image/") \
-                and len(reference) <= SMALL_INLINE_PICTURE * 4 // 3 + 64:
-            continue
-        outside.append(reference)
+        if not reference.startswith("#") and not is_small_inline_picture(reference):
+            outside.append(reference)
     return outside
 
 
