@@ -10,28 +10,28 @@ import posixpath
 import re
 import unicodedata
 from functools import lru_cache
-from pathlib import Path
 from typing import Iterator
 
-from fontTools.ttLib import TTFont
 
 import ftfy
 
 from .findings import WARNING, Finding, closest
 from .markdown.callouts import KINDS
-from .markdown.ratings import parse_rating
-from .markdown.xrefs import ID_SEPARATOR, split_local_link
-from .model import Book, Chapter, RenderedChapter
+from .markdown.captions import CAPTION
+from .markdown.ratings import PATTERN as RATING_PATTERN, parse_rating
+from .markdown.xrefs import split_local_link
+from .model import ID_SEPARATOR, Book, Chapter, RenderedChapter
 from .render import render_book
-from .sources import STYLES, picture_is_sound, svg_references
+from .sources import display, picture_is_sound, svg_references
+from .styles import font_cmap, font_faces
 
 FENCE = re.compile(r"^(`{3,}|~{3,})")  # Python-Markdown's fences start at the margin
 CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
 ATX_HEADING = re.compile(r"^(#{1,6})(?!#)\s*(.*?)\s*#*\s*$")  # "#Title" is a heading too
 SETEXT_H1 = re.compile(r"^=+\s*$")
 NOT_A_SETEXT_TITLE = re.compile(r"^\s*([-*+>|]|\d+\.|!!!|#|$)|^    ")
-RENDERED_ID = re.compile(r'<h[1-6] id="([^"]+)"')
-RATING = re.compile(r"\[stars:([^\]\n]*)\]", re.I)
+RATING = re.compile(RATING_PATTERN)
+SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")  # an address's scheme, as in https:
 CALLOUT = re.compile(r"^\s*!!!\s*([\w-]+)")
 IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
 URL = r"<?((?:[^()\s<>]|\([^()\s]*\))*)>?"  # balanced parentheses may stand in an address
@@ -40,7 +40,6 @@ REFERENCE = re.compile(r"^\s{0,3}\[(?!\^)([^\]]+)\]:\s*" + URL + r"(?:\s|$)")
 REFERENCE_USE = re.compile(r"(!?)\[([^\]\[]*)\]\[([^\]]*)\]")
 HTML_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)(?=[\s/>])([^>]*)>")
 HTML_ATTRIBUTE = re.compile(r"([A-Za-z_:][\w:.-]*)\s*(?:=\s*(\"[^\"]*\"|'[^']*'|[^\s\"'>]+))?")
-CAPTION = re.compile(r"^\s*Table:")
 TABLE_ROW = re.compile(r"^\s*\|")
 ALLOWED_HTML = {"br": set(), "sup": set(), "sub": set(), "abbr": {"title"}, "kbd": set(),
                 "span": {"class"}}
@@ -68,7 +67,7 @@ def check_book(book: Book, chapters: tuple[RenderedChapter, ...] | None = None) 
 def check_fact_sheet(book: Book, anchors: dict[str, set[str]]) -> list[Finding]:
     """book.yaml's fact_sheet entries must lead to chapters and headings that exist."""
     findings = []
-    shown = f"{book.display_folder.rstrip('/')}/book.yaml"
+    shown = display(book.display_folder, "book.yaml")
     for index, entry in enumerate(book.metadata.fact_sheet or ()):
         line = book.fact_sheet_lines[index] if index < len(book.fact_sheet_lines) else None
         target, _, fragment = entry.partition("#")
@@ -105,8 +104,8 @@ def source_lines(chapter: Chapter) -> Iterator[tuple[int, str]]:
 def rendered_ids(rendered: RenderedChapter) -> set[str]:
     """The ids a link may name in a rendered chapter: its headings', as authors write them."""
     prefix = rendered.chapter.anchor + ID_SEPARATOR
-    return {anchor[len(prefix):] for anchor in RENDERED_ID.findall(rendered.html)
-            if anchor.startswith(prefix)}
+    return {heading.anchor[len(prefix):] for heading in rendered.headings
+            if heading.anchor.startswith(prefix)}
 
 
 def check_chapter(book: Book, chapter: Chapter, anchors: dict[str, set[str]]) -> list[Finding]:
@@ -203,7 +202,7 @@ def _check_image(book: Book, chapter: Chapter, number: int, alt: str, target: st
     if not alt.strip():
         found.append(Finding("E205", path, number, f"the image '{target}' has no alt text",
                              "describe the picture between the brackets: ![what it shows](...)"))
-    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", target) or target.startswith("//"):
+    if SCHEME.match(target) or target.startswith("//"):
         found.append(Finding("E206", path, number, f"the image '{target}' is a remote address",
                              "builds never reach the network: put the image in the handbook's "
                              "images/ folder"))
@@ -233,7 +232,7 @@ def _check_image(book: Book, chapter: Chapter, number: int, alt: str, target: st
 def _check_link(book: Book, chapter: Chapter, number: int, href: str,
                 anchors: dict[str, set[str]]) -> list[Finding]:
     path = chapter.display_path
-    scheme = re.match(r"^([A-Za-z][A-Za-z0-9+.-]*):", href)
+    scheme = SCHEME.match(href)
     if scheme:
         if scheme.group(1).lower() in LINK_SCHEMES:
             return []
@@ -310,10 +309,6 @@ def check_text(book: Book, path: str, number: int, text: str) -> list[Finding]:
 
 @lru_cache(maxsize=None)
 def font_coverage() -> frozenset[int]:
-    """Every code point that some font shipped with the project can draw (every theme
+    """Every code point that some font of the theme's style sheets can draw (every theme
     draws from the same fonts)."""
-    covered: set[int] = set()
-    for font_path in sorted(Path(STYLES / "fonts").glob("*/*.[ot]tf")):
-        with TTFont(font_path, lazy=True) as font:
-            covered.update(font.getBestCmap() or {})
-    return frozenset(covered)
+    return frozenset().union(*(font_cmap(face.path) for face in font_faces()))

@@ -13,7 +13,6 @@ import posixpath
 import re
 import zipfile
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -27,10 +26,10 @@ try:
 except ImportError:  # the fontTools subsetter serves instead
     harfbuzz = None
 
-from .model import Book, RenderedChapter
+from .model import ANCHOR_PREFIX, ID_SEPARATOR, Book, RenderedChapter
 from .render import environment, parse_fragment
 from .sources import picture_type, read_file
-from .styles import epub_stylesheet, fallback_families, font_faces
+from .styles import epub_rules, epub_stylesheet, fallback_families, font_cmap, font_faces
 
 # The pipeline's own files start with "_", which no chapter's file (its anchor) can.
 CSS_FILE = "styles/book.css"
@@ -63,7 +62,6 @@ class Page:
     """One XHTML document of the EPUB."""
 
     file_name: str
-    title: str
     content: bytes
     properties: tuple[str, ...] = ()
 
@@ -71,7 +69,7 @@ class Page:
 def chapter_file(chapter) -> str:
     """Where a chapter's XHTML lives in the EPUB: named by its anchor, at the top level,
     where the pictures' paths (from the handbook folder) lead to them."""
-    return chapter.anchor.removeprefix("ch-") + ".xhtml"
+    return chapter.anchor.removeprefix(ANCHOR_PREFIX) + ".xhtml"
 
 
 def write_epub(book: Book, chapters: tuple[RenderedChapter, ...], cover: tuple[str, bytes],
@@ -116,7 +114,7 @@ def write_epub(book: Book, chapters: tuple[RenderedChapter, ...], cover: tuple[s
                                      media_type=picture_type(content), content=content))
     # The characters to keep: the pages' text, and what the style sheet writes itself
     # (callout icons and labels, list marks, the testimonials' quote mark).
-    generated = "".join(CSS_CONTENT.findall(epub_stylesheet(book.metadata.theme, set())))
+    generated = "".join(CSS_CONTENT.findall(epub_rules(book.metadata.theme)[1]))
     text = set("".join(page.content.decode() for page in pages) + generated + "0123456789.")
     faces = font_faces()
     fallbacks = fallback_families(book.metadata.theme)
@@ -172,7 +170,7 @@ def _page(book: Book, file_name: str, title: str, template: str, body_type: str 
     xhtml = environment().get_template(template).render(
         book=book, title=title, stylesheet=stylesheet, body_type=body_type, **context)
     properties = ("svg",) if "<svg" in xhtml else ()
-    return Page(file_name, title, xhtml.encode(), properties)
+    return Page(file_name, xhtml.encode(), properties)
 
 
 def xhtml_body(rendered: RenderedChapter, files: dict[str, str]) -> tuple[str, set[str]]:
@@ -187,7 +185,7 @@ def xhtml_body(rendered: RenderedChapter, files: dict[str, str]) -> tuple[str, s
     for link in fragment.iter("a"):
         href = link.get("href", "")
         if href.startswith("#"):
-            anchor = href[1:].split("--", 1)[0]
+            anchor = href[1:].split(ID_SEPARATOR, 1)[0]
             if anchor in files and files[anchor] != own:
                 relative = posixpath.relpath(files[anchor], posixpath.dirname(own) or ".")
                 link.set("href", relative if href[1:] == anchor else relative + href)
@@ -248,12 +246,6 @@ def _subset_with_fonttools(path: Path, codepoints: set[int], date: datetime.date
         output = io.BytesIO()
         font.save(output, reorderTables=True)
         return output.getvalue()
-
-
-@lru_cache(maxsize=None)
-def font_cmap(path: Path) -> frozenset[int]:
-    with TTFont(path, lazy=True) as font:
-        return frozenset(font.getBestCmap())
 
 
 def _font_time(date: datetime.date) -> int:

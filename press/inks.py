@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from PIL import Image, ImageCms
 
-from .sources import STYLES
+from . import STYLES
 
 PRESS_PROFILE = STYLES / "color" / "FOGRA39-coated.icc"
 HEX = re.compile(r"#([0-9a-fA-F]{6}|[0-9a-fA-F]{3})\b")
@@ -25,6 +25,7 @@ def _transform() -> ImageCms.ImageCmsTransform:
                                    "RGB", "CMYK", renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC)
 
 
+@lru_cache(maxsize=None)
 def cmyk(red: int, green: int, blue: int) -> str:
     """An sRGB colour as the press's CMYK ink, in CSS: ``device-cmyk(c m y k)``."""
     pixel = ImageCms.applyTransform(Image.new("RGB", (1, 1), (red, green, blue)), _transform())

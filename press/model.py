@@ -11,12 +11,21 @@ from pathlib import Path
 PAGE_SIZES = ("A5", "A4", "Letter")
 
 
+ANCHOR_PREFIX = "ch-"  # a chapter's anchor
+ID_SEPARATOR = "--"  # between a chapter's anchor and the id of a heading in it
+
+
+def heading_id(anchor: str, fragment: str) -> str:
+    """The id, in the whole book, of the heading ``fragment`` of a chapter (or the chapter)."""
+    return f"{anchor}{ID_SEPARATOR}{fragment}" if fragment else anchor
+
+
 def chapter_anchor(source: str) -> str:
     """The id of a chapter file's opening, e.g. ``ch-06-pros-and-cons`` (or ``ch-part-1-intro``
     for ``part-1/intro.md``): lower-case letters, digits and single hyphens only, so that
     the ``--`` between a chapter's anchor and a heading's id is never ambiguous."""
     slug = re.sub(r"[^a-z0-9]+", "-", str(Path(source).with_suffix("")).lower()).strip("-")
-    return "ch-" + (slug or "chapter")
+    return ANCHOR_PREFIX + (slug or "chapter")
 
 
 def chapter_anchors(sources) -> dict[str, str]:

@@ -14,7 +14,8 @@ from urllib.parse import unquote, urlsplit
 from .findings import Finding, SourceError
 from . import inks
 from .model import Book
-from .sources import SMALL_INLINE_PICTURE, STYLES
+from . import STYLES
+from .sources import is_small_inline_picture
 from .timing import stage
 
 FONTS = STYLES / "fonts"
@@ -22,7 +23,6 @@ FONTS = STYLES / "fonts"
 os.environ["FONTCONFIG_FILE"] = str(FONTS / "fonts.conf")
 
 import weasyprint  # noqa: E402  (after the font configuration above)
-from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 
 LOGGER = logging.getLogger("press")
 
@@ -30,7 +30,6 @@ LOGGER = logging.getLogger("press")
 # Every file reaches WeasyPrint under a fixed address, so nothing in the PDF depends on
 # the folder the handbook or the project lies in.
 HANDBOOK_URL = "file:///handbook/"
-SMALL_DATA_URL = SMALL_INLINE_PICTURE * 4 // 3 + 64  # its base64 text, with the header
 STYLES_URL = "file:///theme/styles/"
 
 
@@ -47,7 +46,7 @@ class SandboxedFetcher(weasyprint.URLFetcher):
         self.refused: list[str] = []
 
     def fetch(self, url, headers=None):
-        if url.startswith("data:image/") and len(url) <= SMALL_DATA_URL:
+        if is_small_inline_picture(url):
             return super().fetch(url, headers)  # a small picture inside another: no I/O
         for prefix, root in self.roots.items():
             if url.startswith(prefix):
@@ -111,21 +110,19 @@ def source_date(book: Book):
             del os.environ["SOURCE_DATE_EPOCH"]
 
 
-def render_pdf(book: Book, html: str, press: bool = False,
-               font_config: FontConfiguration | None = None) -> tuple[bytes, int]:
+def render_pdf(book: Book, html: str, press: bool = False) -> tuple[bytes, int]:
     """Lay out the book's HTML; return the PDF and its page count.
 
     The office edition is tagged PDF/UA-1; the press edition is PDF/X-4 with a
     CMYK output intent, 3 mm bleed and crop marks outside the bleed.
     """
     fetcher = SandboxedFetcher(book.folder, press=press)
-    font_config = font_config or FontConfiguration()
     # The style sheets are <link>ed from the document (see stylesheet_urls): WeasyPrint
     # sizes inline SVG, such as ratings, only by the document's own style sheets.
     document = weasyprint.HTML(string=html, base_url=HANDBOOK_URL, url_fetcher=fetcher)
     LOGGER.info("Laying out %s", book.slug)
     with weasyprint_errors_are_fatal(), stage("layout"):
-        rendered = document.render(font_config=font_config, pdf_tags=True)
+        rendered = document.render(pdf_tags=True)
         if fetcher.refused:  # the author's doing, not the pipeline's
             raise SourceError(Finding("E301", book.display_folder, None,
                                       f"the build may not read {url}",
@@ -146,14 +143,14 @@ def render_pdf(book: Book, html: str, press: bool = False,
 COVER_WIDTH = 1600  # pixels: sharp on a tablet, small enough for any reader
 
 
-def cover_image(book: Book, html: str, font_config: FontConfiguration | None = None) -> bytes:
+def cover_image(book: Book, html: str) -> bytes:
     """The printed cover's design as a PNG, for the EPUB and the readers' libraries."""
     import pypdfium2  # only this drawing of the cover needs it
 
     fetcher = SandboxedFetcher(book.folder)
     document = weasyprint.HTML(string=html, base_url=HANDBOOK_URL, url_fetcher=fetcher)
     with weasyprint_errors_are_fatal():
-        rendered = document.render(font_config=font_config or FontConfiguration())
+        rendered = document.render()
     with source_date(book):
         pdf = pypdfium2.PdfDocument(rendered.copy(rendered.pages[:1]).write_pdf())
     page = pdf[0]

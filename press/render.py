@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import re
-from pathlib import Path
 
 import jinja2
 import lxml.html
 
+from . import TEMPLATES
 from .markdown import make_markdown
 from .qr import qr_svg
-from .model import Book, Heading, RenderedChapter
+from .model import Book, Heading, RenderedChapter, heading_id
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 HEADING = re.compile(r'<h([2-6]) id="([^"]+)">(.*?)</h\1>', re.S)
 # The HTML parser folds attribute names to lower case; SVG needs these back as written.
 SVG_ATTRIBUTES = {name.lower(): name for name in (
@@ -108,7 +108,7 @@ def fact_sheet_sections(book: Book, chapters: tuple[RenderedChapter, ...]) -> tu
             source, _, fragment = entry.partition("#")
             body = bodies[source]
             anchor = book.chapter_by_source(source).anchor
-            parts.append(_section(body, f"{anchor}--{fragment}") if fragment else list(body))
+            parts.append(_section(body, heading_id(anchor, fragment)) if fragment else list(body))
     else:
         parts = _default_fact_sheet(list(bodies.values()))
     return tuple(_standalone("".join(lxml.html.tostring(element, encoding="unicode")
@@ -188,8 +188,11 @@ def _drop_keeping_tail(element) -> None:
     parent.remove(element)
 
 
+@functools.lru_cache(maxsize=None)
 def environment() -> jinja2.Environment:
-    """Templates that fail loudly: undefined names are errors, and text is escaped."""
+    """Templates that fail loudly: undefined names are errors, and text is escaped.
+
+    One a process: it keeps the templates it has compiled."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=True,

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
-from .sources import STYLES
+from fontTools.ttLib import TTFont
+
+from . import STYLES
 
 COMMENT = re.compile(r"/\*.*?\*/", re.S)
 IMPORT = re.compile(r"@import\s+url\(\s*[\"']?\.\./([\w-]+/theme\.css)[\"']?\s*\)\s*;")
@@ -65,11 +68,19 @@ def resolve(css: str, properties: dict[str, str]) -> str:
     raise ValueError("custom properties refer to each other in a loop")
 
 
-def font_faces() -> list[FontFace]:
+@lru_cache(maxsize=None)
+def font_faces() -> tuple[FontFace, ...]:
     """The @font-face rules of styles/fonts.css, with the files they load."""
     text = COMMENT.sub("", (STYLES / "fonts.css").read_text(encoding="utf-8"))
-    return [FontFace(rule, URL.search(rule).group(1), FAMILY.search(rule).group(1).strip())
-            for rule in FONT_FACE.findall(text)]
+    return tuple(FontFace(rule, URL.search(rule).group(1), FAMILY.search(rule).group(1).strip())
+                 for rule in FONT_FACE.findall(text))
+
+
+@lru_cache(maxsize=None)
+def font_cmap(path: Path) -> frozenset[int]:
+    """The code points a font file can draw."""
+    with TTFont(path, lazy=True) as font:
+        return frozenset(font.getBestCmap() or {})
 
 
 def fallback_families(theme: str) -> set[str]:
@@ -80,10 +91,18 @@ def fallback_families(theme: str) -> set[str]:
     return {family for stack in stacks for family in stack[1:]} - first
 
 
+@lru_cache(maxsize=None)
+def epub_rules(theme: str) -> tuple[str, str]:
+    """The shared base and the EPUB's own sheet, custom properties resolved: its @namespace
+    rules, and the rest."""
+    css = "\n".join((STYLES / name).read_text(encoding="utf-8")
+                    for name in ("base.css", "epub.css"))
+    namespaces = "".join(NAMESPACE.findall(css))  # must open the sheet, before every rule
+    return namespaces, resolve(NAMESPACE.sub("", css), custom_properties(theme))
+
+
 def epub_stylesheet(theme: str, font_sources: set[str]) -> str:
     """One flat style sheet for the EPUB: the font faces kept, the shared base, the EPUB's own."""
+    namespaces, rules = epub_rules(theme)
     faces = [face.rule for face in font_faces() if face.source in font_sources]
-    sheets = [(STYLES / name).read_text(encoding="utf-8") for name in ("base.css", "epub.css")]
-    css = "\n".join(faces + sheets)
-    namespaces = NAMESPACE.findall(css)  # must open the sheet, before every rule
-    return resolve("".join(namespaces) + NAMESPACE.sub("", css), custom_properties(theme))
+    return namespaces + "\n".join(faces + [rules])

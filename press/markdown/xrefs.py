@@ -10,9 +10,7 @@ from urllib.parse import quote, unquote, urlsplit
 from markdown import Extension
 from markdown.treeprocessors import Treeprocessor
 
-from ..model import chapter_anchors
-
-ID_SEPARATOR = "--"
+from ..model import ID_SEPARATOR, chapter_anchors, heading_id
 
 
 def split_local_link(href: str, current: str) -> tuple[str, str] | None:
@@ -39,8 +37,7 @@ class ChapterLinkTreeprocessor(Treeprocessor):
         self.anchors.setdefault(current, chapter_anchors([current])[current])
 
     def target(self, source: str, fragment: str) -> str:
-        anchor = self.anchors[source]
-        return f"{anchor}{ID_SEPARATOR}{fragment}" if fragment else anchor
+        return heading_id(self.anchors[source], fragment)
 
     def run(self, root):
         prefix = self.anchors[self.current] + ID_SEPARATOR
