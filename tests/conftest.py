@@ -8,8 +8,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
-
-from .helpers import build_edition, write_handbook  # noqa: F401  (shared with the tests)
+from .helpers import MINIMAL_BOOK, MINIMAL_CHAPTER, build_edition, write_handbook
 
 ROOT = Path(__file__).resolve().parent.parent
 FIRST_HANDBOOK = ROOT / "chapters" / "ai-ml-engineer"
@@ -46,22 +45,6 @@ def first_pdf(tmp_path_factory) -> BuiltPdf:
 @pytest.fixture(scope="session")
 def feature_pdf(tmp_path_factory) -> BuiltPdf:
     return build_pdf(EVERY_FEATURE, tmp_path_factory.mktemp("features"))
-
-
-MINIMAL_BOOK = """\
-    title: A Small Handbook
-    language: en-GB
-    date: 2026-03-01
-"""
-
-MINIMAL_CHAPTER = """\
-    ---
-    title: The only chapter
-    summary: What the only chapter says.
-    ---
-
-    Some text.
-"""
 
 
 @pytest.fixture

@@ -1,12 +1,19 @@
-"""Helpers shared by the tests: render Markdown as a chapter would be, and write handbooks to disk."""
+"""Helpers shared by the tests: render Markdown as a chapter would be, write handbooks and
+pictures to disk, build editions, and read what a built PDF embeds."""
 
 from __future__ import annotations
 
+import io
+import shutil
 from pathlib import Path
 from textwrap import dedent
 
 import lxml.html
+import pypdf
+from PIL import Image
 
+from press.cache import output_path
+from press.cli import main
 from press.markdown import make_markdown
 
 # The chapter being rendered and the chapters of its handbook, as render.py passes them.
@@ -32,11 +39,38 @@ def parse(html: str):
     return lxml.html.fragment_fromstring(html, create_parent="div")
 
 
+def source_text(source: str) -> str:
+    """A dedented source whose first line follows the opening quotes: that is line 1."""
+    return dedent(source).removeprefix("\n")
+
+
+MINIMAL_BOOK = """\
+    title: A Small Handbook
+    language: en-GB
+    date: 2026-03-01
+"""
+
+MINIMAL_CHAPTER = """\
+    ---
+    title: The only chapter
+    summary: What the only chapter says.
+    ---
+
+    Some text.
+"""
+
+
+def minimal_book(*lines: str, dated: bool = True) -> str:
+    """MINIMAL_BOOK (without its date unless ``dated``) followed by ``lines``."""
+    kept = [line for line in source_text(MINIMAL_BOOK).splitlines()
+            if dated or not line.startswith("date:")]
+    return "\n".join([*kept, *lines]) + "\n"
+
+
 def write_handbook(folder: Path, files: dict[str, str | bytes]) -> Path:
     """Create a handbook folder holding ``files``.
 
-    Text is dedented, loses the newline right after its opening quotes (so the
-    next line is line 1) and is written as UTF-8; bytes are written as they are.
+    Text goes through ``source_text`` and is written as UTF-8; bytes are written as they are.
     """
     folder.mkdir(parents=True, exist_ok=True)
     for name, content in files.items():
@@ -45,13 +79,57 @@ def write_handbook(folder: Path, files: dict[str, str | bytes]) -> Path:
         if isinstance(content, bytes):
             path.write_bytes(content)
         else:
-            path.write_text(dedent(content).removeprefix("\n"), encoding="utf-8")
+            path.write_text(source_text(content), encoding="utf-8")
     return folder
+
+
+def copy_handbook(source: Path, destination: Path, book_yaml_append: str = "",
+                  replace: tuple[tuple[str, str], ...] = ()) -> Path:
+    """A copy of the handbook ``source`` whose book.yaml has each ``(old, new)`` of
+    ``replace`` swapped (``old`` must be there) and ``book_yaml_append`` added at its end."""
+    folder = Path(shutil.copytree(source, destination))
+    book_yaml = folder / "book.yaml"
+    text = book_yaml.read_text(encoding="utf-8")
+    for old, new in replace:
+        assert old in text, f"{old!r} is not in {source}/book.yaml"
+        text = text.replace(old, new)
+    book_yaml.write_text(text + source_text(book_yaml_append), encoding="utf-8")
+    return folder
+
+
+SVG = (b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 4">'
+       b'<rect width="4" height="4"/></svg>')
+
+
+def picture(kind: str = "png", size: int = 4) -> bytes:
+    """A small, sound picture file: a teal square as PNG or JPEG, or a black one as SVG."""
+    if kind == "svg":
+        return SVG
+    output = io.BytesIO()
+    Image.new("RGB", (size, size), "teal").save(output, format={"png": "PNG", "jpg": "JPEG"}[kind])
+    return output.getvalue()
+
+
+SHIPPED_FONTS = {"Charis-SIL", "Charis-SIL-Bold", "Charis-SIL-Italic", "Charis-SIL-Bold-Italic",
+                 "Inter", "Inter-Italic", "Inter-Semi-Bold", "Inter-Semi-Bold-Italic",
+                 "Inter-Bold", "JetBrains-Mono", "JetBrains-Mono-Bold", "Noto-Emoji",
+                 "Noto-Emoji-Bold"}  # as the PDFs name them; the Thai fonts come with Thai text
 
 
 def build_edition(handbook: Path, edition: str, output: Path) -> Path:
     """Build one edition through the command line (which must succeed); the file it wrote."""
-    from press.cache import output_path
-    from press.cli import main
     assert main([edition, str(handbook), "--output", str(output)]) == 0
     return output_path(output, handbook.name, edition)
+
+
+def embedded_fonts(reader: pypdf.PdfReader) -> set[str]:
+    """The names (without subset tags) of the fonts a PDF's pages use; each must be embedded."""
+    names = set()
+    for number, page in enumerate(reader.pages, start=1):
+        for font in page["/Resources"].get("/Font", {}).values():
+            font = font.get_object()
+            descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+            assert any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")), \
+                (number, font["/BaseFont"])
+            names.add(font["/BaseFont"].split("+", 1)[1])
+    return names

@@ -2,63 +2,78 @@
 
 from __future__ import annotations
 
+import os
+import stat
+
 import pytest
 
 from press.cli import main
 
-from .conftest import MINIMAL_BOOK, MINIMAL_CHAPTER, write_handbook
+from .helpers import MINIMAL_BOOK, MINIMAL_CHAPTER, write_handbook
 
 BAD_SOURCES = [
     pytest.param({"book.yaml": "titel: A Handbook\nlanguage: en-GB\n"},
                  "book.yaml:1: error: unknown key 'titel'", "did you mean 'title'?",
                  id="unknown-key"),
     pytest.param({"book.yaml": "title: A\nlanguage: en-GB\ndate: 2026-13-01\n"},
-                 "book.yaml:3: error: date: '2026-13-01' is not a date", "YYYY-MM-DD",
-                 id="bad-date"),
+                 "book.yaml:3: error: date: '2026-13-01' is not a date: write it as YYYY-MM-DD",
+                 None, id="bad-date"),
     pytest.param({"book.yaml": "title: A\nlanguage: en-GB\npage_size: A3\n"},
-                 "book.yaml:3: error: page_size: 'A3' is not a page size", "A5, A4, Letter",
-                 id="bad-page-size"),
+                 "book.yaml:3: error: page_size: 'A3' is not a page size: use one of A5, A4, "
+                 "Letter", None, id="bad-page-size"),
     pytest.param({"book.yaml": "title: A\nlanguage: english please\n"},
-                 "book.yaml:2: error: language: 'english please' is not a BCP 47", "",
-                 id="bad-language"),
+                 "book.yaml:2: error: language: 'english please' is not a BCP 47 language tag "
+                 "such as en-GB", None, id="bad-language"),
     pytest.param({"book.yaml": "title: A\nlanguage: en-GB\nurl: example.org\n"},
-                 "book.yaml:3: error: url: 'example.org' is not an absolute http(s)://", "",
-                 id="bad-url"),
+                 "book.yaml:3: error: url: 'example.org' is not an absolute http(s):// address",
+                 None, id="bad-url"),
     pytest.param({"01-only.md": "---\ntitle: T\n---\n\nRated [stars: 11/10].\n"},
-                 "01-only.md:5: error: [stars: 11/10]: a rating cannot exceed its scale", "",
+                 "01-only.md:5: error: [stars: 11/10]: a rating cannot exceed its scale", None,
                  id="rating-over-scale"),
     pytest.param({"01-only.md": "---\ntitle: T\n---\n\n!!! danger\n    Careful.\n"},
-                 "01-only.md:5: error: unknown callout kind 'danger'", "note, tip, warning",
-                 id="unknown-callout"),
+                 "01-only.md:5: error: unknown callout kind 'danger'",
+                 "known kinds: note, tip, warning, pros, cons, myth", id="unknown-callout"),
     pytest.param({"01-only.md": "---\ntitle: T\n---\n\n# Title again\n"},
-                 "01-only.md:5: error: a '#' heading in a chapter's body", "start sections at '##'",
+                 "01-only.md:5: error: a '#' heading in a chapter's body",
+                 "the chapter's title comes from its front matter: start sections at '##'",
                  id="level-one-heading"),
     pytest.param({"01-only.md": "---\ntitle: T\n---\n\nSee [this](02-missing.md).\n"},
                  "01-only.md:5: error: the link '02-missing.md' leads to a chapter that does "
-                 "not exist", "", id="missing-chapter-link"),
+                 "not exist", "chapters: 01-only.md", id="missing-chapter-link"),
     pytest.param({"01-only.md": "---\ntitle: T\n---\n\n![](images/x.png)\n"},
-                 "01-only.md:5: error: the image 'images/x.png' has no alt text", "",
+                 "01-only.md:5: error: the image 'images/x.png' has no alt text",
+                 "describe the picture between the brackets: ![what it shows](...)",
                  id="image-without-alt"),
     pytest.param({"01-only.md": "---\ntitle: T\n---\n\nHi <script>alert(1)</script>\n"},
-                 "01-only.md:5: error: the HTML tag <script> is not allowed", "", id="script"),
+                 "01-only.md:5: error: the HTML tag <script> is not allowed",
+                 "allowed: <br>, <sup>, <sub>, <abbr>, <kbd>, <span>", id="script"),
     pytest.param({"01-only.md": "---\nsummary: no title\n---\n\nText.\n"},
-                 "01-only.md:1: error: the required key 'title' is missing", "", id="no-title"),
+                 "01-only.md:1: error: the required key 'title' is missing",
+                 "add a line 'title: ...' (the chapter's title)", id="no-title"),
     pytest.param({"01-only.md": "---\ntitle: T\n---\n\nAn em dash gone wrong â€” here.\n"},
-                 "01-only.md:5: error: 'â€' looks like damaged text", "", id="mojibake"),
+                 "01-only.md:5: error: 'â€' looks like damaged text (mojibake)",
+                 "retype the character that was meant, such as a dash, a quote or an accented "
+                 "letter", id="mojibake"),
 ]
 
 
 @pytest.mark.parametrize("files, message, hint", BAD_SOURCES)
 def test_bad_source_reports_its_place_and_exits_2_writing_nothing(
         tmp_path, capsys, files, message, hint):
+    """The message's whole line, and under it its hint, or no hint where there is none."""
     folder = write_handbook(tmp_path / "bad", {"book.yaml": MINIMAL_BOOK,
                                                "01-only.md": MINIMAL_CHAPTER, **files})
     output = tmp_path / "out"
     status = main(["pdf", str(folder), "--output", str(output)])
     captured = capsys.readouterr()
     assert status == 2
-    assert f"{folder}/{message}" in captured.err
-    assert hint in captured.err
+    lines = captured.err.splitlines()
+    assert f"{folder}/{message}" in lines
+    after = lines[lines.index(f"{folder}/{message}") + 1]
+    if hint is None:
+        assert not after.lstrip().startswith("hint:"), after
+    else:
+        assert after == f"    hint: {hint}"
     assert "Traceback" not in captured.err
     assert not output.exists() or not any(output.iterdir())
 
@@ -127,8 +142,6 @@ def test_shipped_handbooks_are_clean():
 
 
 def test_written_files_are_readable_by_others_as_usual(small_handbook, tmp_path):
-    import os
-    import stat
     output = tmp_path / "out"
     mask = os.umask(0o022)
     try:

@@ -7,26 +7,24 @@ the count.
 
 from __future__ import annotations
 
-import io
 import os
 import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from PIL import Image
 
 from press.build import load_and_check, print_html
 from press.cli import main
 from press.epub import chapter_file, xhtml_body
 from press.findings import SourceError
 
-from .helpers import write_handbook
+from .helpers import picture, write_handbook
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "40"))
 FUZZING = "FUZZ_EXAMPLES" in os.environ
-GENERATED = {"handbooks": 0, "built": 0, "refused": 0}
+GENERATED = {"handbooks": 0, "built": 0, "refused": 0, "whole way": 0}
 
 SOUND_WORDS = ["salary", "data", "engineer", "café", "naïve", "über", "—", "–", "…",
                "“quoted”", "it’s", "🤖", "&", "\u200d", "\ufe0f", "x" * 60,
@@ -51,7 +49,8 @@ def ratings(sound: bool):
 
 
 @st.composite
-def blocks(draw, sound: bool) -> str:
+def blocks(draw, sound: bool, name: str) -> str:
+    """A block of chapter ``name``; ``#part`` leads somewhere only in 02-b.md."""
     words = text(sound)
     kind = draw(st.integers(0, 11))
     if kind == 0:
@@ -73,10 +72,11 @@ def blocks(draw, sound: bool) -> str:
         caption = draw(pick(sound, ["", "\n\nTable: A caption."], ["\nTable: Too close."]))
         return f"| A | B |\n|---|:---:|\n{rows}{caption}"
     if kind == 6:
-        target = draw(pick(sound, ["01-a.md", "02-b.md", "02-b.md#part", "#part",
+        here = ["#part"] if name == "02-b.md" else []
+        target = draw(pick(sound, ["01-a.md", "02-b.md", "02-b.md#part", *here,
                                    "mailto:a@example.org", "https://example.org"],
                            ["02-b.md#nowhere", "03-missing.md", "images/p.png",
-                            "javascript:alert(1)", "../outside.md"]))
+                            "javascript:alert(1)", "../outside.md", "#nowhere"]))
         return f"{draw(words)} [{draw(words)}]({target}) {draw(words)}"
     if kind == 7:
         alt = draw(pick(sound, ["A picture"], [""]))
@@ -106,13 +106,15 @@ def chapters(draw, name: str, sound: bool) -> str:
     values = {key: draw(text(True)) for key in keys}
     fence = "---" if sound else draw(st.sampled_from(["---", "---", ""]))
     header = f"{fence}\n" + "".join(f"{key}: {values[key]!r}\n" for key in keys) + f"{fence}\n"
-    body = "\n\n".join(draw(st.lists(blocks(sound), min_size=0, max_size=8)))
+    body = "\n\n".join(draw(st.lists(blocks(sound, name), min_size=0, max_size=8)))
     heading = "## Part\n\n" if name == "02-b.md" else ""
     return header + "\n" + heading + body + "\n"
 
 
 @st.composite
-def handbooks(draw) -> dict[str, str | bytes]:
+def handbooks(draw) -> tuple[bool, dict[str, str | bytes]]:
+    """Whether the handbook is sound (it must build), and its files; a handbook drawn as
+    broken may happen to be sound too."""
     sound = draw(st.booleans())
     book_yaml = "title: A handbook\nlanguage: en-GB\n"
     extra = {"page_size": pick(sound, ["A5", "A4", "Letter"], ["A3"]),
@@ -131,22 +133,25 @@ def handbooks(draw) -> dict[str, str | bytes]:
                                      "images/p.svg": SVG}
     if not sound and draw(st.integers(0, 5)) == 0:
         files["01-a.md"] = draw(st.binary(min_size=1, max_size=40))  # not UTF-8, or not text
-    return files
+    return sound, files
 
 
-def _png() -> bytes:
-    output = io.BytesIO()
-    Image.new("RGB", (2, 2), "teal").save(output, format="PNG")
-    return output.getvalue()
+PNG = picture("png")
+SVG = picture("svg")
 
-
-PNG = _png()
-SVG = b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 2 2"><rect width="2" height="2"/></svg>'
+# A sound handbook that links to a heading in the other chapter and one in its own: it is
+# tried first, so every run builds at least one handbook the whole way.
+SOUND = (True, {"book.yaml": "title: A handbook\nlanguage: en-GB\ndate: 2026-01-15\n",
+                "01-a.md": "---\ntitle: A\nsummary: S.\n---\n\nSee [the part](02-b.md#part).\n",
+                "02-b.md": "---\ntitle: B\nsummary: S.\n---\n\n## Part\n\n"
+                           "Back to [the part](#part) and ![A picture](images/p.png).\n",
+                "images/p.png": PNG})
 
 
 @pytest.fixture(scope="module", autouse=True)
 def report_count():
     yield
+    assert GENERATED["built"] >= 1 and GENERATED["whole way"] >= (0 if FUZZING else 1), GENERATED
     if FUZZING:
         print(f"\nfuzz: {GENERATED['handbooks']} handbooks generated: {GENERATED['built']} built,"
               f" {GENERATED['refused']} refused with source errors, 0 failed otherwise")
@@ -154,8 +159,10 @@ def report_count():
 
 @settings(max_examples=EXAMPLES, deadline=None, derandomize=not FUZZING, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(files=handbooks())
-def test_pipeline_builds_or_reports_source_errors(files):
+@given(case=handbooks())
+@example(case=SOUND)
+def test_pipeline_builds_or_reports_source_errors(case):
+    sound, files = case
     GENERATED["handbooks"] += 1
     with tempfile.TemporaryDirectory() as directory:
         folder = write_handbook(Path(directory) / "fuzzed", files)
@@ -163,6 +170,7 @@ def test_pipeline_builds_or_reports_source_errors(files):
             checked = load_and_check(folder, "fuzzed")
         except SourceError as error:
             GENERATED["refused"] += 1
+            assert not sound, "refused though sound:\n" + "\n".join(map(str, error.findings))
             assert error.findings and all(f.severity == "error" for f in error.findings)
             assert all(str(f).startswith("fuzzed") for f in error.findings)
             return
@@ -174,3 +182,4 @@ def test_pipeline_builds_or_reports_source_errors(files):
             xhtml_body(rendered, files_by_anchor)
         if GENERATED["built"] <= 2 and not FUZZING:  # and, a few times, the whole way
             assert main(["all", str(folder), "--output", str(Path(directory) / "out")]) == 0
+            GENERATED["whole way"] += 1

@@ -35,6 +35,7 @@ def test_three_dots_become_an_ellipsis():
 
 def test_punctuation_is_written_as_characters_not_named_entities():
     html = render("""'Single', "double", 18--25, pay---hours, and... it's done.""")
+    assert html == "<p>‘Single’, “double”, 18–25, pay—hours, and… it’s done.</p>"
     assert NAMED_ENTITY.findall(html) == []
 
 

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import base64
-import io
+import os
 import socket
 
+import pypdf
 import pytest
-from PIL import Image
 
 from press.cli import main
-from press.pdf import SandboxedFetcher
+from press.findings import SourceError
+from press.pdf import SandboxedFetcher, render_pdf
+from press.sources import load_book
 
-from .conftest import MINIMAL_BOOK, write_handbook
+from .conftest import EVERY_FEATURE
+from .helpers import (MINIMAL_BOOK, MINIMAL_CHAPTER, build_edition, copy_handbook, minimal_book,
+                      picture, write_handbook)
 
 
 @pytest.fixture
@@ -30,12 +34,6 @@ def assert_no_connection(server):
     with pytest.raises(socket.timeout):
         connection, _ = server.accept()
         connection.close()
-
-
-def png(size: int = 4) -> bytes:
-    output = io.BytesIO()
-    Image.new("RGB", (size, size), "teal").save(output, format="PNG")
-    return output.getvalue()
 
 
 def test_a_remote_picture_is_refused_with_its_line_and_never_fetched(tmp_path, listener, capsys):
@@ -73,8 +71,8 @@ def test_an_svg_that_refers_outside_itself_is_refused(tmp_path, listener, capsys
 
 
 def test_an_svg_with_a_small_picture_inside_builds(tmp_path):
-    folder = svg_handbook(tmp_path, "data:image/png;base64," + base64.b64encode(png()).decode())
-    assert main(["pdf", str(folder), "--output", str(tmp_path / "out")]) == 0
+    folder = svg_handbook(tmp_path, "data:image/png;base64," + base64.b64encode(picture()).decode())
+    assert build_edition(folder, "pdf", tmp_path / "out").read_bytes().startswith(b"%PDF-")
 
 
 def test_an_svg_with_a_large_picture_inside_is_refused(tmp_path, capsys):
@@ -101,12 +99,12 @@ def test_the_fetcher_serves_only_the_handbook_and_the_theme(tmp_path, listener, 
 
 def test_the_fetcher_serves_the_handbooks_files_and_the_theme(tmp_path):
     (tmp_path / "images").mkdir()
-    (tmp_path / "images" / "p.png").write_bytes(png())
+    (tmp_path / "images" / "p.png").write_bytes(picture())
     fetcher = SandboxedFetcher(tmp_path)
-    assert fetcher.fetch("file:///handbook/images/p.png").read() == png()
+    assert fetcher.fetch("file:///handbook/images/p.png").read() == picture()
     assert b"@font-face" in fetcher.fetch("file:///theme/styles/fonts.css").read()
-    small = "data:image/png;base64," + base64.b64encode(png()).decode()
-    assert fetcher.fetch(small).read() == png()
+    small = "data:image/png;base64," + base64.b64encode(picture()).decode()
+    assert fetcher.fetch(small).read() == picture()
     assert fetcher.refused == []
 
 
@@ -133,45 +131,44 @@ def test_raw_html_that_runs_code_is_an_error(tmp_path, capsys):
 
 
 def build_all(folder, output):
+    """Every edition's file name and bytes, as ``all`` writes them."""
     assert main(["all", str(folder), "--output", str(output)]) == 0
     return {path.name: path.read_bytes() for path in sorted(output.iterdir()) if path.is_file()}
 
 
-def test_same_bytes_on_another_day_and_in_another_folder(tmp_path, monkeypatch):
-    """Files touched on other days, in other folders, with SOURCE_DATE_EPOCH: same bytes."""
-    import os
-    import shutil
-    from .conftest import EVERY_FEATURE
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01
+@pytest.mark.parametrize("dated", [True, False],
+                         ids=["date-in-book-yaml", "date-from-source-date-epoch"])
+def test_same_bytes_on_another_day_and_in_another_folder(tmp_path, monkeypatch, dated):
+    """Every edition of a copy in another folder, its files touched on another day, has the
+    same bytes: with book.yaml's date, and with none there but SOURCE_DATE_EPOCH."""
+    if dated:
+        monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    else:
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01
     builds = []
     for name, day in (("a", 1_600_000_000), ("b", 1_700_000_000)):
-        folder = shutil.copytree(EVERY_FEATURE, tmp_path / name / "every-feature")
-        text = (folder / "book.yaml").read_text().replace("date: 2026-01-15\n", "")
-        (folder / "book.yaml").write_text(text)
+        folder = copy_handbook(EVERY_FEATURE, tmp_path / name / "every-feature",
+                               replace=() if dated else (("date: 2026-01-15\n", ""),))
         for path in folder.rglob("*"):
             os.utime(path, (day, day))
         builds.append(build_all(folder, tmp_path / f"out-{name}"))
-    assert builds[0].keys() == builds[1].keys() and len(builds[0]) == 5
-    for name in builds[0]:
+    editions = ["every-feature-booklet.pdf", "every-feature-flyer.pdf",
+                "every-feature-print.pdf", "every-feature.epub", "every-feature.pdf"]
+    assert list(builds[0]) == list(builds[1]) == editions
+    for name in editions:
         assert builds[0][name] == builds[1][name], name
 
 
 def test_the_date_comes_from_source_date_epoch_when_book_yaml_has_none(tmp_path, monkeypatch):
-    import pypdf
-    folder = write_handbook(tmp_path / "undated", {
-        "book.yaml": "title: Undated\nlanguage: en-GB\n",
-        "01-a.md": "---\ntitle: A\nsummary: S.\n---\n\nText.\n"})
+    folder = write_handbook(tmp_path / "undated", {"book.yaml": minimal_book(dated=False),
+                                                   "01-a.md": MINIMAL_CHAPTER})
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
-    assert main(["pdf", str(folder), "--output", str(tmp_path / "out")]) == 0
-    reader = pypdf.PdfReader(tmp_path / "out" / "undated.pdf")
+    reader = pypdf.PdfReader(build_edition(folder, "pdf", tmp_path / "out"))
     assert reader.metadata["/CreationDate"].startswith("D:20260101")
     assert "1 January 2026" in " ".join(page.extract_text() for page in reader.pages)
 
 
 def test_a_file_the_build_may_not_read_is_a_source_error(tmp_path):
-    from press.findings import SourceError
-    from press.pdf import render_pdf
-    from press.sources import load_book
     folder = write_handbook(tmp_path / "h", {"book.yaml": MINIMAL_BOOK,
                                              "01-a.md": "---\ntitle: A\n---\nText.\n"})
     book = load_book(folder, "h")

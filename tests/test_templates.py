@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import jinja2
 import lxml.html
 import pytest
@@ -10,7 +12,7 @@ from press.build import print_html
 from press.render import environment, footnotes_at_calls
 from press.sources import load_book
 
-from .conftest import MINIMAL_CHAPTER, write_handbook
+from .helpers import MINIMAL_CHAPTER, write_handbook
 
 
 @pytest.fixture
@@ -90,7 +92,6 @@ def test_imprint_holds_edition_date_rights_and_identifier(two_chapter_book):
 
 
 def test_identifier_is_derived_from_slug_and_edition_and_stable(two_chapter_book):
-    import uuid
     expected = uuid.uuid5(uuid.NAMESPACE_URL, "careers-handbook:two:2027 edition")
     assert two_chapter_book.identifier == f"urn:uuid:{expected}"
     assert two_chapter_book.identifier == load_book(two_chapter_book.folder).identifier
