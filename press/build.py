@@ -1,64 +1,82 @@
-"""Building editions: gather and check every source first, then write each file atomically."""
+"""Building editions: gather and check every source first, then write each file under a
+temporary name, for the command line to put in place."""
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
 from . import __version__
 from .findings import ERROR, Finding, SourceError
 from .model import Book, RenderedChapter
-from .render import environment, fact_sheet_sections, footnotes_at_calls, render_book
-from .sources import picture_type, read_book, read_file
-from .timing import stage
 from .cache import output_path
+from .output import fault, temporary
+from .render import environment, fact_sheet_sections, footnotes_at_calls, render_book, shown_files
+from .sources import read_book, read_files
+from .timing import stage
 
 INLINE_SVG = re.compile(r"<svg\b.*?</svg>", re.S)
 
 
-
 @dataclass(frozen=True)
 class Built:
-    """One file written, for the progress report."""
+    """One edition made, under a temporary name beside its file until the command line
+    puts every edition of the run into place at once."""
 
     book: Book
+    edition: str
     path: Path
+    temporary: Path
     count: int | None = None
     unit: str = "pages"
 
 
 @dataclass(frozen=True)
 class Checked:
-    """A handbook whose sources hold no error, its rendered chapters, and its warnings."""
+    """A handbook whose sources hold no error: its rendered chapters, its warnings, and the
+    bytes of every file its editions show (pictures, the cover), as read for the checks."""
 
     book: Book
     chapters: tuple[RenderedChapter, ...]
     warnings: tuple[Finding, ...] = ()
+    files: Mapping[str, bytes] = field(default_factory=dict)
 
 
-def load_and_check(folder: Path, as_given: str, strict: bool = False) -> Checked:
+def load_and_check(folder: Path, as_given: str, strict: bool = False,
+                   exclude: Iterable[Path] = ()) -> Checked:
     """Load, render and check a handbook; SourceError with every error found (and, with
-    ``strict``, every warning as an error)."""
+    ``strict``, every warning as an error). ``exclude``: folders inside the handbook that
+    are not part of it (an output folder)."""
+    from .limits import check_limits
+
     with stage("load"):
-        book, findings = read_book(folder, as_given)
-    chapters = ()
+        book, findings = read_book(folder, as_given, exclude)
+    chapters, files = (), {}
     if book is not None:
+        too_much = check_limits(book)
+        if too_much or any(f.code in LIMIT_CODES for f in findings):
+            raise SourceError(f for f in findings + too_much if f.severity == ERROR)
         with stage("markdown"):
             chapters = render_book(book)
+        files = read_files(book, shown_files(book, chapters))
         from .checks import check_book  # a helper that only builds never loads the checks
 
         with stage("check"):
-            findings += check_book(book, chapters)
+            findings += check_book(book, chapters, files)
     if strict:
         findings = [replace(finding, severity=ERROR) for finding in findings]
     errors = [finding for finding in findings if finding.severity == ERROR]
     if errors:
         raise SourceError(errors)
-    return Checked(book, chapters, tuple(findings))
+    return Checked(book, chapters, tuple(findings),
+                   {name: data for name, data in files.items() if isinstance(data, bytes)})
+
+
+# Sources too big or too deep to render: nothing more is read or checked.
+LIMIT_CODES = ("E230", "E231", "E232")
 
 
 def print_html(book: Book, stylesheets: list[str] = (),
@@ -84,45 +102,35 @@ def _black_ink(svg: re.Match) -> str:
     return svg.group().replace('"currentColor"', '"device-cmyk(0 0 0 1)"')
 
 
-def write_atomically(target: Path, write):
-    """Call ``write(path)`` on a temporary file beside ``target``, then rename it into place.
-
-    A failed build leaves an earlier good file exactly as it was. Returns what
-    ``write`` returns.
-    """
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    os.close(handle)
-    try:
-        result = write(Path(temporary))
-        os.chmod(temporary, 0o666 & ~_umask())  # as open() would have made it, not mkstemp's 0600
-        os.replace(temporary, target)
-        return result
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 class Editions:
     """One handbook's editions, sharing what they have in common.
 
     The chapters are rendered once; the office PDF is laid out once and serves
-    both its own file and the booklet.
+    both its own file and the booklet. Each edition is written to a temporary file
+    beside its own; nothing takes an edition's name until the command line says so.
     """
 
-    def __init__(self, book: Book, output: Path, chapters: tuple[RenderedChapter, ...]):
-        self.book = book
+    def __init__(self, checked: Checked, output: Path):
+        self.book = checked.book
+        self.chapters = checked.chapters
+        self.files = checked.files
         self.output = output
-        self.chapters = chapters
 
-    def target(self, edition: str) -> Path:
-        return output_path(self.output, self.book.slug, edition)
+    def _write(self, edition: str, write, count: int | None = None, unit: str = "pages"
+               ) -> Built:
+        """Call ``write(path)`` on a new temporary file for ``edition``; a Built for it (with
+        ``write``'s result as the count unless ``count`` is given)."""
+        target = output_path(self.output, self.book.slug, edition)
+        path = temporary(target)
+        try:
+            result = write(path)
+        except OSError as error:
+            path.unlink(missing_ok=True)
+            raise fault(target, error) from None
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
+        return Built(self.book, edition, target, path, result if count is None else count, unit)
 
     @cached_property
     def office_pdf(self) -> tuple[bytes, int]:
@@ -130,30 +138,25 @@ class Editions:
 
         with stage("templates"):
             html = print_html(self.book, stylesheet_urls(self.book), self.chapters)
-        return render_pdf(self.book, html)
+        return render_pdf(self.book, html, self.files)
 
     def pdf(self) -> Built:
         data, pages = self.office_pdf
-        target = self.target("pdf")
-        write_atomically(target, lambda path: path.write_bytes(data))
-        return Built(self.book, target, pages)
+        return self._write("pdf", lambda path: path.write_bytes(data), pages)
 
     def booklet(self) -> Built:
         from .imposition import impose_booklet
 
-        target = self.target("booklet")
-        sheets = write_atomically(target, lambda path: impose_booklet(self.office_pdf[0], path))
-        return Built(self.book, target, sheets, unit="sheets")
+        return self._write("booklet", lambda path: impose_booklet(self.office_pdf[0], path),
+                           unit="sheets")
 
     def press(self) -> Built:
         from .pdf import render_pdf, stylesheet_urls
 
         html = print_html(self.book, stylesheet_urls(self.book, press=True), self.chapters,
                           press=True)
-        data, pages = render_pdf(self.book, html, press=True)
-        target = self.target("print")
-        write_atomically(target, lambda path: path.write_bytes(data))
-        return Built(self.book, target, pages)
+        data, pages = render_pdf(self.book, html, self.files, press=True)
+        return self._write("print", lambda path: path.write_bytes(data), pages)
 
     def flyer(self) -> Built:
         from .pdf import render_pdf, stylesheet_urls
@@ -162,34 +165,29 @@ class Editions:
             book=self.book, chapters=self.chapters, version=__version__, press=False,
             sections=fact_sheet_sections(self.book, self.chapters),
             stylesheets=stylesheet_urls(self.book, sheets=FLYER_SHEETS))
-        data, pages = render_pdf(self.book, html)
-        target = self.target("flyer")
-        write_atomically(target, lambda path: path.write_bytes(data))
-        return Built(self.book, target, pages)
+        data, pages = render_pdf(self.book, html, self.files)
+        return self._write("flyer", lambda path: path.write_bytes(data), pages)
 
     def epub(self) -> Built:
         from .epub import write_epub
 
-        target = self.target("epub")
         with stage("epub"):
-            write_atomically(target, lambda path: write_epub(self.book, self.chapters,
-                                                             epub_cover(self.book), path))
-        return Built(self.book, target)
+            cover = epub_cover(self.book, self.files)
+            return self._write("epub", lambda path: write_epub(
+                self.book, self.chapters, cover, path, self.files), count=0)
 
 
-def epub_cover(book: Book) -> tuple[str, bytes]:
-    """The EPUB's cover: the author's image where book.yaml names one, else the printed design."""
-    from .epub import COVER_IMAGE
+def epub_cover(book: Book, files: Mapping[str, bytes]) -> bytes:
+    """The EPUB's cover picture: the author's image where book.yaml names one, else the
+    printed design."""
     from .pdf import cover_image, stylesheet_urls
 
     if book.metadata.cover:
-        data = read_file(book, book.metadata.cover)
-        suffix = ".png" if picture_type(data) == "image/png" else ".jpg"
-        return f"_cover{suffix}", data
+        return files[book.metadata.cover]
     html = environment().get_template("cover-image.html.j2").render(
         book=book, version=__version__, cover_url="", stylesheets=stylesheet_urls(book),
         press=False)
-    return COVER_IMAGE, cover_image(book, html)
+    return cover_image(book, html, files)
 
 
 # Each format and the Editions method that makes it, in the order `all` builds them.
@@ -198,8 +196,16 @@ FORMATS = {"pdf": Editions.pdf, "epub": Editions.epub, "print": Editions.press,
 FLYER_SHEETS = ("fonts.css", "{theme}/theme.css", "base.css", "flyer.css")
 
 
-def build(book: Book, formats: list[str], output: Path,
-          chapters: tuple[RenderedChapter, ...]) -> list[Built]:
-    """Build the book in each format from its chapters, rendered (and checked) once."""
-    editions = Editions(book, output, chapters)
-    return [FORMATS[name](editions) for name in formats]
+def build(checked: Checked, formats: list[str], output: Path) -> list[Built]:
+    """Build the book in each format from its chapters, rendered (and checked) once; each
+    file under a temporary name (all of them removed again if one edition fails)."""
+    editions = Editions(checked, output)
+    built: list[Built] = []
+    try:
+        for name in formats:
+            built.append(FORMATS[name](editions))
+    except BaseException:
+        for done in built:
+            done.temporary.unlink(missing_ok=True)
+        raise
+    return built

@@ -14,6 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import PROJECT
+from .output import remove, write_atomically
+from .sources import walk
 
 PROJECT_INPUTS = ("press", "styles", "templates", "requirements.txt")
 OUTPUT_NAMES = {"pdf": "{slug}.pdf", "epub": "{slug}.epub", "print": "{slug}-print.pdf",
@@ -48,34 +50,43 @@ def _project_digest() -> bytes:
     return digest.digest()
 
 
-def handbook_digest(folder: Path) -> bytes:
-    """The digest of what every edition of the handbook in ``folder`` is made from."""
+def handbook_digest(folder: Path, output: Path | None = None) -> bytes:
+    """The digest of what every edition of the handbook in ``folder`` is made from: its
+    files as the build reads them (a link by where it leads, never followed outside), an
+    ``output`` folder inside it left out."""
     digest = hashlib.sha256(_project_digest())
     digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode() + b"\0")
-    _add(digest, folder.resolve(), folder.resolve())
+    for name, path, link in walk(folder.resolve(), [output] if output else []):
+        digest.update(name.encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest() if path else
+                      b"link\0" + link.encode(errors="surrogateescape"))
     return digest.digest()
 
 
-def inputs_digest(folder: Path, edition: str, handbook: bytes | None = None) -> str:
-    """The digest of everything the ``edition`` of the handbook in ``folder`` is made from
-    (``handbook``: its handbook_digest, where already taken)."""
-    return hashlib.sha256((handbook or handbook_digest(folder)) + edition.encode()).hexdigest()
+def edition_digest(handbook: bytes, edition: str) -> str:
+    """The digest of everything an edition is made from (``handbook``: the handbook_digest)."""
+    return hashlib.sha256(handbook + edition.encode()).hexdigest()
 
 
-def _stamp(output: Path, slug: str, edition: str) -> Path:
+def stamp_path(output: Path, slug: str, edition: str) -> Path:
     return output / STAMPS / f"{output_path(output, slug, edition).name}.digest"
 
 
-def up_to_date(folder: Path, output: Path, edition: str, digest: str) -> bool:
+def up_to_date(slug: str, output: Path, edition: str, digest: str) -> bool:
     """Whether the edition's file exists and was made from the inputs ``digest`` stands for."""
-    slug = folder.resolve().name
-    stamp = _stamp(output, slug, edition)
-    return (output_path(output, slug, edition).is_file() and stamp.is_file()
-            and stamp.read_text() == digest)
+    stamp = stamp_path(output, slug, edition)
+    try:
+        return output_path(output, slug, edition).is_file() and stamp.read_text() == digest
+    except (OSError, UnicodeDecodeError):
+        return False  # no stamp, or none that can be read: build it again
 
 
-def remember(folder: Path, output: Path, edition: str, digest: str) -> None:
-    """Note the inputs the edition's file was just made from."""
-    stamp = _stamp(output, folder.resolve().name, edition)
-    stamp.parent.mkdir(parents=True, exist_ok=True)
-    stamp.write_text(digest)
+def forget(output: Path, slug: str, edition: str) -> None:
+    """Drop the edition's stamp: done before its file is replaced, so that a build killed
+    between the two never leaves a file that a stamp describes wrongly."""
+    remove(stamp_path(output, slug, edition))
+
+
+def remember(output: Path, slug: str, edition: str, digest: str) -> None:
+    """Note the inputs the edition's file, now in place, was made from."""
+    write_atomically(stamp_path(output, slug, edition), digest.encode())

@@ -6,11 +6,13 @@ itself, skipping code, with the chapter's line offset.
 
 from __future__ import annotations
 
-import posixpath
+import html
 import re
 import unicodedata
+from collections.abc import Mapping
 from functools import lru_cache
 from typing import Iterator
+from urllib.parse import urlsplit
 
 
 import ftfy
@@ -19,10 +21,13 @@ from .findings import WARNING, Finding, closest
 from .markdown.callouts import KINDS
 from .markdown.captions import CAPTION
 from .markdown.ratings import PATTERN as RATING_PATTERN, parse_rating
-from .markdown.xrefs import split_local_link
-from .model import ID_SEPARATOR, Book, Chapter, RenderedChapter
-from .render import render_book
-from .sources import display, picture_is_sound, svg_references
+from .markdown.rawhtml import ALLOWED, RawHtml
+from .model import ID_SEPARATOR, PICTURE, Book, Chapter, RenderedChapter, Target
+from .render import render_book, shown_files
+from .limits import MAX_PICTURE_PIXELS
+from . import svg
+from .sources import (MISSING, OUTSIDE, TOO_LARGE, Unreadable, display, picture_problem,
+                      picture_type, read_files)
 from .styles import font_cmap, font_faces
 
 FENCE = re.compile(r"^(`{3,}|~{3,})")  # Python-Markdown's fences start at the margin
@@ -31,18 +36,9 @@ ATX_HEADING = re.compile(r"^(#{1,6})(?!#)\s*(.*?)\s*#*\s*$")  # "#Title" is a he
 SETEXT_H1 = re.compile(r"^=+\s*$")
 NOT_A_SETEXT_TITLE = re.compile(r"^\s*([-*+>|]|\d+\.|!!!|#|$)|^    ")
 RATING = re.compile(RATING_PATTERN)
-SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")  # an address's scheme, as in https:
 CALLOUT = re.compile(r"^\s*!!!\s*([\w-]+)")
-IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
-URL = r"<?((?:[^()\s<>]|\([^()\s]*\))*)>?"  # balanced parentheses may stand in an address
-LINK = re.compile(r"(?<!!)\[(?:[^\]\[]|\[[^\]]*\])*\]\(\s*" + URL + r"(?:\s+\"[^\"]*\")?\s*\)")
-REFERENCE = re.compile(r"^\s{0,3}\[(?!\^)([^\]]+)\]:\s*" + URL + r"(?:\s|$)")
-REFERENCE_USE = re.compile(r"(!?)\[([^\]\[]*)\]\[([^\]]*)\]")
-HTML_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)(?=[\s/>])([^>]*)>")
-HTML_ATTRIBUTE = re.compile(r"([A-Za-z_:][\w:.-]*)\s*(?:=\s*(\"[^\"]*\"|'[^']*'|[^\s\"'>]+))?")
 TABLE_ROW = re.compile(r"^\s*\|")
-ALLOWED_HTML = {"br": set(), "sup": set(), "sub": set(), "abbr": {"title"}, "kbd": set(),
-                "span": {"class"}}
+BACKSLASH_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 IMAGE_TYPES = (".png", ".jpg", ".jpeg", ".svg")
 LINK_SCHEMES = ("http", "https", "mailto")
 # Text that UTF-8 read as cp1252 or Latin-1 leaves behind.
@@ -51,17 +47,51 @@ THAI = re.compile(r"[\u0e00-\u0e7f]")
 NOT_DRAWN = {"\u200d", "\ufe0f", "\ufe0e", "\u200b", "\u2060", "\u00ad"}
 
 
-def check_book(book: Book, chapters: tuple[RenderedChapter, ...] | None = None) -> list[Finding]:
+def check_book(book: Book, chapters: tuple[RenderedChapter, ...] | None = None,
+               files: Mapping[str, bytes | Unreadable] | None = None) -> list[Finding]:
     """Every problem in the handbook's chapters, in file and line order.
 
-    Links to headings are checked against the ids the rendered chapters really have.
+    The checks look at the chapters as rendered: links, pictures and raw HTML as every
+    edition will carry them; links to headings against the ids the chapters really
+    have; pictures and the cover in ``files``, as read for the editions.
     """
     chapters = chapters if chapters is not None else render_book(book)
+    files = files if files is not None else read_files(book, shown_files(book, chapters))
     anchors = {rendered.chapter.source: rendered_ids(rendered) for rendered in chapters}
+    pictures = Pictures(files)
     findings: list[Finding] = []
-    for chapter in book.chapters:
-        findings += check_chapter(book, chapter, anchors)
-    return findings + check_fact_sheet(book, anchors)
+    for rendered in chapters:
+        findings += check_chapter(book, rendered, anchors, pictures)
+    return findings + check_cover(book, pictures) + check_fact_sheet(book, anchors)
+
+
+class Pictures:
+    """The pictures as read for the editions, each judged once however often it is shown."""
+
+    def __init__(self, files: Mapping[str, bytes | Unreadable]):
+        self.files = files
+        self._problems: dict[str, str | None] = {}
+
+    def problem(self, name: str) -> str | None:
+        if name not in self._problems:
+            self._problems[name] = picture_problem(self.files[name])
+        return self._problems[name]
+
+
+def check_cover(book: Book, pictures: Pictures) -> list[Finding]:
+    """The cover must open as the PNG or JPEG it is (book.yaml's errors say if it is not one)."""
+    cover = book.metadata.cover
+    data = pictures.files.get(cover) if cover else None
+    if not isinstance(data, bytes) or picture_type(data) not in ("image/png", "image/jpeg"):
+        return []  # reported with book.yaml
+    problem = pictures.problem(cover)
+    if problem is None:
+        return []
+    shown = display(book.display_folder, "book.yaml")
+    if problem == "damaged":
+        return [Finding("E106", shown, book.cover_line, f"cover: '{cover}' cannot be read: it "
+                        "is damaged", "open it in an image editor and save it again")]
+    return [_too_many_pixels(shown, book.cover_line, f"cover: '{cover}'", problem)]
 
 
 def check_fact_sheet(book: Book, anchors: dict[str, set[str]]) -> list[Finding]:
@@ -108,7 +138,9 @@ def rendered_ids(rendered: RenderedChapter) -> set[str]:
             if heading.anchor.startswith(prefix)}
 
 
-def check_chapter(book: Book, chapter: Chapter, anchors: dict[str, set[str]]) -> list[Finding]:
+def check_chapter(book: Book, rendered: RenderedChapter, anchors: dict[str, set[str]],
+                  pictures: Pictures) -> list[Finding]:
+    chapter = rendered.chapter
     findings: list[Finding] = []
     path = chapter.display_path
 
@@ -120,9 +152,6 @@ def check_chapter(book: Book, chapter: Chapter, anchors: dict[str, set[str]]) ->
         findings.append(Finding("W203", path, 1, "this chapter has no summary",
                                 "add 'summary: ...' to its front matter: the contents page and "
                                 "the fact sheet show it", WARNING))
-    definitions = {match.group(1).lower(): (match.group(2), number)
-                   for number, line in source_lines(chapter)
-                   for match in [REFERENCE.match(line)] if match}
     previous = ""
     for number, line in source_lines(chapter):
         heading = ATX_HEADING.match(line)
@@ -147,28 +176,20 @@ def check_chapter(book: Book, chapter: Chapter, anchors: dict[str, set[str]]) ->
         elif CAPTION.match(line) and not _after_table(chapter, number):
             error("E204", number, "a 'Table:' caption must follow its table",
                   "put the caption paragraph right after the table's last row")
-        for match in IMAGE.finditer(line):
-            findings += _check_image(book, chapter, number, match.group(1), match.group(2))
-        for match in LINK.finditer(line):
-            findings += _check_link(book, chapter, number, match.group(1), anchors)
-        # Reference-style pictures and links: ![alt][label], [text][label], and [label]: target
-        # (a problem with the target is reported where the target is written).
-        for match in REFERENCE_USE.finditer(line):
-            picture, text, label = match.group(1), match.group(2), match.group(3) or match.group(2)
-            if label.lower() not in definitions:
-                continue  # Python-Markdown leaves it as text
-            target, target_line = definitions[label.lower()]
-            if picture:
-                if not text.strip():
-                    error("E205", number, f"the image '{target}' has no alt text",
-                          "describe the picture between the brackets: ![what it shows][...]")
-                findings += _check_image(book, chapter, target_line, "(given)", target)
-            else:
-                findings += _check_link(book, chapter, target_line, target, anchors)
-        findings += _check_html(path, number, line)
         findings += check_text(book, path, number, line)
         previous = line
-    return findings
+    # What Markdown made of the chapter: every way of writing a link, a picture or HTML
+    # (reference definitions, autolinks, several lines, entities) ends up here.
+    where = Locator(chapter)
+    for target in rendered.targets:
+        line = where.line_of(target.address)
+        if target.kind == PICTURE:
+            findings += _check_picture(chapter, line, target, pictures)
+        else:
+            findings += _check_link(book, chapter, line, target, anchors)
+    for raw in rendered.raw_html:
+        findings += _check_html(path, where.start_of(raw.text), raw)
+    return sorted(dict.fromkeys(findings), key=lambda finding: finding.line or 0)
 
 
 def _check_heading_order(chapter: Chapter) -> list[Finding]:
@@ -195,65 +216,88 @@ def _after_table(chapter: Chapter, number: int) -> bool:
     return bool(TABLE_ROW.match(above))
 
 
-def _check_image(book: Book, chapter: Chapter, number: int, alt: str, target: str
-                 ) -> list[Finding]:
+def _check_picture(chapter: Chapter, number: int | None, target: Target,
+                   pictures: Pictures) -> list[Finding]:
     path = chapter.display_path
+    shown = target.address
     found = []
-    if not alt.strip():
-        found.append(Finding("E205", path, number, f"the image '{target}' has no alt text",
+    if not target.alt.strip():
+        found.append(Finding("E205", path, number, f"the image '{shown}' has no alt text",
                              "describe the picture between the brackets: ![what it shows](...)"))
-    if SCHEME.match(target) or target.startswith("//"):
-        found.append(Finding("E206", path, number, f"the image '{target}' is a remote address",
+    if target.file is None:
+        found.append(Finding("E206", path, number, f"the image '{shown}' is a remote address",
                              "builds never reach the network: put the image in the handbook's "
                              "images/ folder"))
         return found
-    resolved = posixpath.normpath(posixpath.join(posixpath.dirname(chapter.source), target))
-    if target.startswith("/") or resolved.startswith(".."):
-        found.append(Finding("E207", path, number, f"the image '{target}' is outside the "
-                             "handbook folder"))
-    elif resolved not in book.files:
-        found.append(Finding("E208", path, number, f"the image '{target}' does not exist"))
-    elif not resolved.lower().endswith(IMAGE_TYPES):
-        found.append(Finding("E209", path, number, f"the image '{target}' is not a PNG, "
+    name = target.file
+    data = pictures.files.get(name)
+    if name.startswith(("/", "../")) or name == ".." or (
+            isinstance(data, Unreadable) and data.kind == OUTSIDE):
+        link = f" (it is a link to '{data.detail}')" if isinstance(data, Unreadable) \
+            and data.detail else ""
+        found.append(Finding("E207", path, number, f"the image '{shown}' is outside the "
+                             f"handbook folder{link}", "a handbook is self-contained: copy the "
+                             "picture into its images/ folder"))
+    elif isinstance(data, Unreadable) and data.kind == TOO_LARGE:
+        found.append(Finding("E237", path, number, f"the image '{shown}' {data.reason}",
+                             "save it smaller: a picture for a page needs a few megabytes"))
+    elif isinstance(data, Unreadable) or data is None:
+        reason = "does not exist" if data is None or data.kind == MISSING else data.reason
+        found.append(Finding("E208", path, number, f"the image '{shown}' {reason}"))
+    elif not name.lower().endswith(IMAGE_TYPES):
+        found.append(Finding("E209", path, number, f"the image '{shown}' is not a PNG, "
                              "JPEG or SVG file"))
-    elif not picture_is_sound(book, resolved):
-        found.append(Finding("E209", path, number, f"the image '{target}' cannot be read: it "
+    elif (problem := pictures.problem(name)) == "damaged":
+        found.append(Finding("E209", path, number, f"the image '{shown}' cannot be read: it "
                              "is damaged, or not the kind of picture its name says",
                              "open it in an image editor and save it again as PNG, JPEG or SVG"))
-    else:
-        for reference in svg_references(book, resolved):
-            found.append(Finding("E217", path, number, f"the picture '{target}' refers to "
+    elif problem:
+        found.append(_too_many_pixels(path, number, f"the image '{shown}'", problem))
+    elif picture_type(data) == "image/svg+xml":
+        for reference in svg.outside_references(data):
+            found.append(Finding("E217", path, number, f"the picture '{shown}' refers to "
                                  f"'{reference[:60]}', outside itself",
                                  "a picture must hold everything it shows (small data: "
                                  "images inside it are fine); builds never fetch other files"))
     return found
 
 
-def _check_link(book: Book, chapter: Chapter, number: int, href: str,
+def _too_many_pixels(path: str, number: int | None, what: str, size: str) -> Finding:
+    return Finding("E236", path, number, f"{what} has {size}: at most "
+                   f"{MAX_PICTURE_PIXELS // 1_000_000} million pixels are built",
+                   "scale it down: 3000 x 2000 pixels print sharp on a full A4 page")
+
+
+def _check_link(book: Book, chapter: Chapter, number: int | None, target: Target,
                 anchors: dict[str, set[str]]) -> list[Finding]:
     path = chapter.display_path
-    scheme = SCHEME.match(href)
-    if scheme:
-        if scheme.group(1).lower() in LINK_SCHEMES:
-            return []
-        return [Finding("E210", path, number, f"the link '{href}' uses '{scheme.group(1)}:'",
-                        "links lead to chapters, or to http(s):// and mailto: addresses")]
-    local = split_local_link(href, chapter.source)
-    if local is None:
+    href = target.address
+    if target.file is None:  # an address with a scheme, or a host
+        parts = urlsplit(href)
+        scheme = parts.scheme.lower()
+        if not scheme:
+            return [Finding("E210", path, number, f"the link '{href}' has no scheme: it would "
+                            "lead to another site by the reader's own", "write the address in "
+                            "full, with https://")]
+        if scheme not in LINK_SCHEMES:
+            return [Finding("E210", path, number, f"the link '{href}' uses '{parts.scheme}:'",
+                            "links lead to chapters, or to http(s):// and mailto: addresses")]
+        if scheme != "mailto" and not parts.netloc:
+            return [Finding("E210", path, number, f"the link '{href}' is not a whole address",
+                            "write it as https://example.org/...")]
         return []
-    target, fragment = local
-    if target not in anchors:
-        if target.endswith(".md"):
+    if target.file not in anchors:
+        if target.file.endswith(".md"):
             return [Finding("E211", path, number, f"the link '{href}' leads to a chapter "
                             "that does not exist",
                             "chapters: " + ", ".join(c.source for c in book.chapters))]
         return [Finding("E212", path, number, f"the link '{href}' leads to a file that is not "
                         "a chapter", "a handbook is self-contained: link to a chapter, or to "
                         "an http(s):// address")]
-    if fragment and fragment not in anchors[target]:
+    if target.fragment and target.fragment not in anchors[target.file]:
         return [Finding("E213", path, number, f"the link '{href}' leads to a heading that "
-                        f"does not exist in {target}",
-                        _closest_anchor(fragment, anchors[target]))]
+                        f"does not exist in {target.file}",
+                        _closest_anchor(target.fragment, anchors[target.file]))]
     return []
 
 
@@ -263,24 +307,75 @@ def _closest_anchor(fragment: str, known: set[str]) -> str:
         f"#{anchor}" for anchor in sorted(known))
 
 
-def _check_html(path: str, number: int, line: str) -> list[Finding]:
+def _check_html(path: str, place: tuple[int, str] | None, raw: RawHtml) -> list[Finding]:
+    """The author's raw HTML as the HTML parser reads it: only the short list of tags and
+    attributes. ``place`` is the line the HTML starts on and the text found there."""
+    def line_at(offset: int) -> int | None:
+        return place and place[0] + raw.text[:offset].count("\n")
+
     found = []
     reported = set()
-    for match in HTML_TAG.finditer(line):
-        tag = match.group(2).lower()
-        if match.group(1) and (tag in reported or tag in ALLOWED_HTML):
+    for tag in raw.tags:
+        if tag.closing and (tag.name in reported or tag.name in ALLOWED):
             continue  # a closing tag: its opening tag has been judged
-        if tag not in ALLOWED_HTML:
-            reported.add(tag)
-            found.append(Finding("E214", path, number, f"the HTML tag <{tag}> is not allowed",
-                                 "allowed: " + ", ".join(f"<{t}>" for t in ALLOWED_HTML)))
+        if tag.name not in ALLOWED:
+            reported.add(tag.name)
+            found.append(Finding("E214", path, line_at(tag.offset), f"the HTML tag "
+                                 f"<{tag.name}> is not allowed",
+                                 "allowed: " + ", ".join(f"<{t}>" for t in ALLOWED)))
             continue
-        for attribute in HTML_ATTRIBUTE.finditer(match.group(3)):
-            name = attribute.group(1).lower()
-            if name not in ALLOWED_HTML[tag]:
-                found.append(Finding("E215", path, number,
-                                     f"the attribute '{name}' is not allowed on <{tag}>"))
+        for name in tag.attributes:
+            if name not in ALLOWED[tag.name]:
+                found.append(Finding("E215", path, line_at(tag.offset), f"the attribute "
+                                     f"'{name}' is not allowed on <{tag.name}>"))
+    if raw.unfinished:
+        found.append(Finding("E214", path, line_at(len(raw.text)), "this HTML is not closed: "
+                             f"'{raw.text.strip()[:40]}'", "end the tag with '>', or write "
+                             "'&lt;' for a '<' that is text"))
     return found
+
+
+class Locator:
+    """Finds the line where a chapter's source says something that its rendered HTML holds
+    (an address, a piece of HTML): the first time asked, where it first stands; the next
+    time, where it stands next. Code is left out: Markdown does not read it."""
+
+    def __init__(self, chapter: Chapter):
+        self.chapter = chapter
+        self.seen: dict[str, int] = {}  # text -> where it was last found
+        self._texts: tuple[str, str] | None = None
+
+    def texts(self) -> tuple[str, str]:
+        """The body with code blanked, tabs expanded as Markdown expands them; and the same
+        with entities and backslash escapes read, as addresses are."""
+        if self._texts is None:
+            lines = dict(source_lines(self.chapter))
+            first = self.chapter.body_line
+            count = self.chapter.body.count("\n") + 1
+            plain = [lines.get(first + offset, "").expandtabs(4) for offset in range(count)]
+            decoded = [html.unescape(BACKSLASH_ESCAPE.sub(r"\1", line)).replace("\n", " ")
+                       for line in plain]
+            self._texts = ("\n".join(plain), "\n".join(decoded))
+        return self._texts
+
+    def start_of(self, text: str) -> tuple[int, str] | None:
+        """The line where ``text`` stands next, and ``text``; None if the source does not say it."""
+        line = self.line_of(text)
+        return None if line is None else (line, text)
+
+    def line_of(self, text: str) -> int | None:
+        needle = text.strip()
+        if not needle:
+            return None
+        for body in self.texts():
+            start = self.seen.get(needle, -1) + 1
+            position = body.find(needle, start)
+            if position < 0 and start:
+                position = body.rfind(needle)  # said once, used again (a reference)
+            if position >= 0:
+                self.seen[needle] = position
+                return self.chapter.body_line + body.count("\n", 0, position)
+        return None
 
 
 def check_text(book: Book, path: str, number: int, text: str) -> list[Finding]:

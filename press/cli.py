@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import ctypes
 import gc
 import os
+import signal
 import sys
+import threading
 import traceback
+from multiprocessing import Pool
 from pathlib import Path
 
-from multiprocessing import Pool
-
 from . import PROJECT
-from .cache import OUTPUT_NAMES, handbook_digest, inputs_digest, remember, up_to_date
+from .cache import (OUTPUT_NAMES, STAMPS, edition_digest, forget, handbook_digest, remember,
+                    up_to_date)
 from .findings import SourceError
+from .output import OutputError, prepare, remove_temporaries, replace
 
 COMMANDS = {
     "pdf": "the PDF for screens and office printers (<slug>.pdf)",
@@ -50,18 +55,33 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; return the exit status (0 built, 2 bad sources, 1 other)."""
+    """Run the command line; return the exit status (0 built, 2 bad sources or arguments,
+    1 a fault of the machine or the pipeline, 130 stopped by Ctrl-C)."""
+    try:
+        with stopped_by_signals():
+            return _main(argv)
+    except Stopped as stop:
+        print(f"publish.py: stopped ({stop.cause}); no file was changed half-way",
+              file=sys.stderr)
+        return stop.status
+
+
+def _main(argv: list[str] | None) -> int:
     try:
         arguments = make_parser().parse_args(argv)
         folders = _folders(arguments.handbooks)
+        output = _output(arguments.output)
     except ArgumentError as error:
         print(f"publish.py: error: {error}", file=sys.stderr)
         return 2
     try:
-        return _run(arguments.command, folders, Path(arguments.output), arguments.strict)
+        return _run(arguments.command, folders, output, arguments.strict)
     except SourceError as error:
         _report(error)
         return 2
+    except OutputError as error:
+        print(f"publish.py: error: cannot write {error.path}: {error.cause}", file=sys.stderr)
+        return 1
     except Exception:  # noqa: BLE001 - a fault of the pipeline, not of the sources
         traceback.print_exc()
         print("publish.py: internal error: this is a bug in the publishing pipeline, "
@@ -69,19 +89,67 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
+class Stopped(BaseException):
+    """The build was asked to stop (Ctrl-C, or a signal to end)."""
+
+    def __init__(self, cause: str, status: int):
+        super().__init__(cause)
+        self.cause, self.status = cause, status
+
+
+@contextlib.contextmanager
+def stopped_by_signals():
+    """Ctrl-C and SIGTERM stop the build as an exception, so that every temporary file is
+    removed on the way out; the helpers end with it."""
+    def stop(number, frame):
+        raise Stopped("Ctrl-C" if number == signal.SIGINT else "asked to end",
+                      128 + number)
+
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signals reach the main thread only: whoever runs this there handles them
+        return
+    previous = {number: signal.signal(number, stop)
+                for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
 def _folders(given: list[str]) -> list[tuple[Path, str]]:
     if not given:
         found = sorted(path.parent for path in (PROJECT / "chapters").glob("*/book.yaml"))
         if not found:
             raise ArgumentError("no handbook folders in chapters/")
-        return [(folder, str(folder.relative_to(PROJECT))) for folder in found]
-    folders = []
-    for name in given:
-        folder = Path(name)
-        if not folder.is_dir():
-            raise ArgumentError(f"{name}: no such handbook folder")
-        folders.append((folder, name))
-    return folders
+        folders = [(folder, str(folder.relative_to(PROJECT))) for folder in found]
+    else:
+        folders = []
+        for name in given:
+            folder = Path(name)
+            if not folder.is_dir():
+                raise ArgumentError(f"{name}: no such handbook folder")
+            folders.append((folder, name))
+    by_slug: dict[str, tuple[Path, str]] = {}
+    unique = []
+    for folder, name in folders:
+        slug = folder.resolve().name
+        if slug in by_slug:
+            if by_slug[slug][0].resolve() == folder.resolve():
+                continue  # the same handbook named twice
+            raise ArgumentError(f"{by_slug[slug][1]} and {name} are both handbooks named "
+                                f"'{slug}': their files would overwrite each other; rename "
+                                "one folder")
+        by_slug[slug] = (folder, name)
+        unique.append((folder, name))
+    return unique
+
+
+def _output(given: str) -> Path:
+    output = Path(given)
+    if output.exists() and not output.is_dir():
+        raise ArgumentError(f"--output {given}: this is a file, not a folder")
+    return output
 
 
 def _run(command: str, folders: list[tuple[Path, str]], output: Path, strict: bool) -> int:
@@ -93,15 +161,17 @@ def publish(editions: list[str], folders: list[tuple[Path, str]], output: Path,
             strict: bool = False, parallel: bool = True) -> int:
     """Build ``editions`` of each (folder, folder as given), or only check them if none.
 
-    Returns the exit status; raises SourceError with every problem of every handbook.
+    Returns the exit status; raises SourceError with every problem of every handbook,
+    OutputError where the machine would not let a file be written.
     """
     wanted = []
     for folder, as_given in folders:  # what is already built from these very inputs is skipped
-        handbook = handbook_digest(folder) if editions else b""
-        digests = {edition: inputs_digest(folder, edition, handbook) for edition in editions}
+        slug = folder.resolve().name
+        handbook = handbook_digest(folder, output) if editions else b""
+        digests = {edition: edition_digest(handbook, edition) for edition in editions}
         # --strict always checks again: an earlier build may have let warnings through.
         stale = {edition: digest for edition, digest in digests.items()
-                 if strict or not up_to_date(folder, output, edition, digest)}
+                 if strict or not up_to_date(slug, output, edition, digest)}
         if editions and not stale:
             print(f"{as_given}: up to date")
             continue
@@ -113,12 +183,17 @@ def publish(editions: list[str], folders: list[tuple[Path, str]], output: Path,
     # the layout engine while this process reads and checks the handbooks.
     helpers = None
     if parallel and groups:
-        helpers = Pool(min(groups, os.cpu_count() or 1), initializer=prepare_builder)
+        helpers = Pool(min(groups, os.cpu_count() or 1), initializer=prepare_builder,
+                       initargs=(os.getpid(),))
     try:
         status = _check_and_build(editions, wanted, output, strict, helpers)
     except BaseException:
         if helpers is not None:
             helpers.terminate()  # nothing of theirs is wanted now
+            helpers.join()
+        if editions:  # what they, or this process, left half-written
+            remove_temporaries(output, own=True)
+            remove_temporaries(output / STAMPS, own=True)
         raise
     if helpers is not None:
         helpers.close()
@@ -126,16 +201,34 @@ def publish(editions: list[str], folders: list[tuple[Path, str]], output: Path,
     return status
 
 
-def prepare_builder() -> None:
-    """Make this process ready to build: the pipeline loaded, garbage collected less often.
+def prepare_builder(parent: int) -> None:
+    """Make this process ready to build: it ends with the command line's process, leaves
+    Ctrl-C to it, has the pipeline loaded and collects garbage less often.
 
     Laying out a book makes millions of short-lived objects; Python's collector, run every
     700 of them over a heap of hundreds of thousands, took a fifth of the layout time.
     """
+    _end_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the command line stops the helpers itself
     from . import build, pdf  # noqa: F401  (loaded now, while the sources are checked)
 
     gc.freeze()  # what is loaded lives as long as the process: the collector skips it
     gc.set_threshold(20_000, 20, 100)
+
+
+PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent ends
+
+
+def _end_with_parent(parent: int) -> None:
+    """Have the kernel end this helper the moment the command line's process ends, so that
+    no helper of a killed build writes anything afterwards."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass  # not Linux: the command line terminates its helpers itself
+    if os.getppid() != parent:  # the parent ended before the request took hold
+        os._exit(1)
 
 
 def _check_and_build(editions: list[str], wanted: list, output: Path, strict: bool,
@@ -145,7 +238,7 @@ def _check_and_build(editions: list[str], wanted: list, output: Path, strict: bo
     checked, findings = [], []
     for folder, as_given, _ in wanted:  # gather and check everything before writing anything
         try:
-            checked.append(load_and_check(folder, as_given, strict))
+            checked.append(load_and_check(folder, as_given, strict, exclude=[output]))
         except SourceError as error:
             findings += error.findings
     if findings:
@@ -159,26 +252,39 @@ def _check_and_build(editions: list[str], wanted: list, output: Path, strict: bo
             verdict = f"{count} warning{'s' if count != 1 else ''}" if count else "no problems found"
             print(f"{handbook.book.display_folder}: {verdict}")
         return 0
+    prepare(output)  # before any layout: can the files be written at all?
+    prepare(output / STAMPS)
     # One job a group of editions that share work (the booklet is imposed from the PDF),
     # run by the helpers, in parallel, one process a core.
-    jobs = [(index, handbook, group, output)
-            for index, (handbook, (_, _, digests)) in enumerate(zip(checked, wanted))
+    jobs = [(handbook, group, output)
+            for handbook, (_, _, digests) in zip(checked, wanted)
             for group in edition_groups(list(digests))]
     if helpers is not None:
         results = helpers.map(_build, jobs, chunksize=1)
     else:
         results = [_build(job) for job in jobs]
-    built_by_book: dict[int, dict[str, object]] = {}
-    for (index, _, group, _), built_files in zip(jobs, results):
-        built_by_book.setdefault(index, {}).update(zip(group, built_files))
-    for index, (folder, _, digests) in enumerate(wanted):
-        for edition in digests:  # reported in the order of the editions, book by book
-            built = built_by_book[index][edition]
-            remember(folder, output, edition, digests[edition])
-            unit = built.unit if built.count != 1 else built.unit.rstrip("s")
-            count = f" ({built.count} {unit})" if built.count else ""
-            print(f"{built.book.display_folder} -> {built.path}{count}")
+    built = {(handbook.book.slug, edition): made for (handbook, group, _), files in
+             zip(jobs, results) for edition, made in zip(group, files)}
+    commit(output, [(built[(handbook.book.slug, edition)], digest)
+                    for handbook, (_, _, digests) in zip(checked, wanted)
+                    for edition, digest in digests.items()])
     return 0
+
+
+def commit(output: Path, built: list) -> None:
+    """Put every edition made into place, and report it, in the order of the editions, book
+    by book: first every stamp that would describe an old file is dropped, then the files
+    take their names, then their stamps are written. A build stopped anywhere leaves no
+    stamp that describes a file wrongly: at worst an edition is built again."""
+    for made, _ in built:
+        forget(output, made.book.slug, made.edition)
+    for made, _ in built:
+        replace(made.temporary, made.path)
+    for made, digest in built:
+        remember(output, made.book.slug, made.edition, digest)
+        unit = made.unit if made.count != 1 else made.unit.rstrip("s")
+        count = f" ({made.count} {unit})" if made.count else ""
+        print(f"{made.book.display_folder} -> {made.path}{count}")
 
 
 SHARED_WORK = (("pdf", "booklet"),)  # editions built best in one process
@@ -195,8 +301,8 @@ def edition_groups(editions: list[str]) -> list[list[str]]:
 def _build(job):
     from .build import build
 
-    _, handbook, editions, output = job
-    return build(handbook.book, editions, output, handbook.chapters)
+    handbook, editions, output = job
+    return build(handbook, editions, output)
 
 
 def _report(error: SourceError) -> None:

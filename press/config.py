@@ -38,9 +38,16 @@ class Field:
     required: bool = False
 
 
+# Characters that no reader shows and XML forbids: C0 controls but tab and line breaks.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def _scalar(node: yaml.Node) -> str:
     if not isinstance(node, yaml.ScalarNode):
         raise Invalid("must be a single value, not a list or mapping")
+    if control := CONTROL.search(node.value):
+        raise Invalid(f"holds a control character (U+{ord(control.group()):04X}) that no "
+                      "reader can show")
     return node.value
 
 

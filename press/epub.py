@@ -12,6 +12,7 @@ import io
 import posixpath
 import re
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
@@ -28,12 +29,14 @@ except ImportError:  # the fontTools subsetter serves instead
 
 from .model import ANCHOR_PREFIX, ID_SEPARATOR, Book, RenderedChapter
 from .render import environment, parse_fragment
-from .sources import picture_type, read_file
+from .sources import picture_type
 from .styles import epub_rules, epub_stylesheet, fallback_families, font_cmap, font_faces
 
-# The pipeline's own files start with "_", which no chapter's file (its anchor) can.
+# The pipeline's own files start with "_", which no chapter's file (its anchor) can; the
+# author's pictures live under media/ (see picture_files).
 CSS_FILE = "styles/book.css"
 COVER_IMAGE = "_cover.png"
+COVER_JPEG = "_cover.jpg"
 NAV_FILE = "_nav.xhtml"
 XHTML = "application/xhtml+xml"
 FONT_TYPES = {".ttf": "font/ttf", ".otf": "font/otf"}
@@ -67,16 +70,33 @@ class Page:
 
 
 def chapter_file(chapter) -> str:
-    """Where a chapter's XHTML lives in the EPUB: named by its anchor, at the top level,
-    where the pictures' paths (from the handbook folder) lead to them."""
+    """Where a chapter's XHTML lives in the EPUB: named by its anchor, at the top level."""
     return chapter.anchor.removeprefix(ANCHOR_PREFIX) + ".xhtml"
 
 
-def write_epub(book: Book, chapters: tuple[RenderedChapter, ...], cover: tuple[str, bytes],
-               target: Path) -> None:
-    """Pack the EPUB and write it to ``target``; ``cover`` is (file name, image bytes)."""
+def picture_files(names) -> dict[str, str]:
+    """Where each picture of the handbook (its path in the folder) lives in the EPUB: under
+    media/, where none of the EPUB's own files are, its name cut down to letters, digits
+    and ``._-/`` (which need no escaping in an address), made unique where two meet."""
+    files: dict[str, str] = {}
+    for name in sorted(names):
+        safe = "media/" + re.sub(r"[^A-Za-z0-9._/-]", "-", name).replace("/.", "/-")
+        stem, dot, suffix = safe.rpartition(".")
+        number = 1
+        while safe in files.values():
+            number += 1
+            safe = f"{stem}-{number}{dot}{suffix}"
+        files[name] = safe
+    return files
+
+
+def write_epub(book: Book, chapters: tuple[RenderedChapter, ...], cover_bytes: bytes,
+               target: Path, pictures: Mapping[str, bytes]) -> None:
+    """Pack the EPUB and write it to ``target``: ``cover_bytes`` is the cover picture,
+    ``pictures`` the handbook's files that the chapters show, by their paths in the folder."""
     files = {rendered.chapter.anchor: chapter_file(rendered.chapter) for rendered in chapters}
-    cover_name, cover_bytes = cover
+    media = picture_files(pictures)
+    cover_name = COVER_IMAGE if picture_type(cover_bytes) == "image/png" else COVER_JPEG
     pages = [
         _page(book, "_cover.xhtml", "Cover", "epub/cover.xhtml.j2", cover_image=cover_name),
         _page(book, "_title-page.xhtml", book.metadata.title, "epub/title-page.xhtml.j2",
@@ -87,7 +107,7 @@ def write_epub(book: Book, chapters: tuple[RenderedChapter, ...], cover: tuple[s
     images: set[str] = set()
     chapter_pages = []
     for rendered in chapters:
-        body, used = xhtml_body(rendered, files)
+        body, used = xhtml_body(rendered, files, media)
         images |= used
         page = _page(book, files[rendered.chapter.anchor], rendered.chapter.title,
                      "epub/chapter.xhtml.j2", body_type="bodymatter", chapter=rendered.chapter,
@@ -109,8 +129,8 @@ def write_epub(book: Book, chapters: tuple[RenderedChapter, ...], cover: tuple[s
     cover_item.content = cover_bytes
     ebook.add_item(cover_item)
     for name in sorted(images):
-        content = read_file(book, name)
-        ebook.add_item(epub.EpubItem(uid=_uid(name), file_name=name,
+        content = pictures[name]
+        ebook.add_item(epub.EpubItem(uid=_uid(media[name]), file_name=media[name],
                                      media_type=picture_type(content), content=content))
     # The characters to keep: the pages' text, and what the style sheet writes itself
     # (callout icons and labels, list marks, the testimonials' quote mark).
@@ -173,11 +193,13 @@ def _page(book: Book, file_name: str, title: str, template: str, body_type: str 
     return Page(file_name, xhtml.encode(), properties)
 
 
-def xhtml_body(rendered: RenderedChapter, files: dict[str, str]) -> tuple[str, set[str]]:
-    """A chapter's HTML as XHTML for the EPUB, and the images it shows.
+def xhtml_body(rendered: RenderedChapter, files: dict[str, str], media: dict[str, str]
+               ) -> tuple[str, set[str]]:
+    """A chapter's HTML as XHTML for the EPUB, and the pictures it shows (their paths in the
+    handbook folder).
 
-    Links between chapters lead to the other chapter's file; footnotes become
-    EPUB notes at the chapter's end.
+    Links between chapters lead to the other chapter's file; pictures to their files
+    under media/; footnotes become EPUB notes at the chapter's end.
     """
     own = files[rendered.chapter.anchor]
     fragment = parse_fragment(rendered.html)
@@ -205,7 +227,9 @@ def xhtml_body(rendered: RenderedChapter, files: dict[str, str]) -> tuple[str, s
         for item in notes.iter("li"):
             item.set("epub:type", "endnote")
     for image in fragment.iter("img"):
-        images.add(unquote(image.get("src")))  # from the handbook folder, as the EPUB's top
+        name = unquote(image.get("src"))  # its path in the handbook folder
+        images.add(name)
+        image.set("src", posixpath.relpath(media[name], posixpath.dirname(own) or "."))
     body = (fragment.text or "") + "".join(
         lxml.etree.tostring(child, method="xml", encoding="unicode") for child in fragment)
     return body, images

@@ -93,8 +93,8 @@ class Book:
     metadata: Metadata
     chapters: tuple[Chapter, ...]
     publication_date: datetime.date
-    files: frozenset[str] = frozenset()  # every file in the folder, as relative POSIX paths
     fact_sheet_lines: tuple[int, ...] = ()  # where each fact_sheet entry stands in book.yaml
+    cover_line: int | None = None  # where book.yaml names the cover
 
     def chapter_by_source(self, source: str) -> Chapter | None:
         return next((chapter for chapter in self.chapters if chapter.source == source), None)
@@ -118,9 +118,27 @@ class Heading:
 
 
 @dataclass(frozen=True)
+class Target:
+    """A link or a picture of a rendered chapter: its address as the author wrote it (as a
+    browser reads it: entities decoded) and, for a file of the handbook, the file."""
+
+    kind: str  # LINK or PICTURE
+    address: str
+    file: str | None = None  # the file's path in the handbook folder, for a local address
+    fragment: str = ""  # a link's #fragment, decoded
+    alt: str = ""  # a picture's alternative text
+
+
+LINK, PICTURE = "link", "picture"
+
+
+@dataclass(frozen=True)
 class RenderedChapter:
-    """A chapter turned into HTML, ready for a template."""
+    """A chapter turned into HTML, ready for a template, with what the checks need of it:
+    every link and picture, and the raw HTML the author wrote, as rendered."""
 
     chapter: Chapter
     html: str
     headings: tuple[Heading, ...] = ()
+    targets: tuple[Target, ...] = ()
+    raw_html: tuple = ()  # press.markdown.rawhtml.RawHtml records, in the order written

@@ -8,14 +8,16 @@ import io
 import logging
 import mimetypes
 import os
-from pathlib import Path
+from collections.abc import Mapping
+from types import MappingProxyType
 from urllib.parse import unquote, urlsplit
 
 from .findings import Finding, SourceError
 from . import inks
 from .model import Book
 from . import STYLES
-from .sources import is_small_inline_picture
+from .sources import picture_type
+from .svg import is_small_inline_picture
 from .timing import stage
 
 FONTS = STYLES / "fonts"
@@ -27,6 +29,8 @@ import weasyprint  # noqa: E402  (after the font configuration above)
 LOGGER = logging.getLogger("press")
 
 
+NO_FILES: Mapping[str, bytes] = MappingProxyType({})
+
 # Every file reaches WeasyPrint under a fixed address, so nothing in the PDF depends on
 # the folder the handbook or the project lies in.
 HANDBOOK_URL = "file:///handbook/"
@@ -34,33 +38,37 @@ STYLES_URL = "file:///theme/styles/"
 
 
 class SandboxedFetcher(weasyprint.URLFetcher):
-    """Serves the handbook folder and the theme under fixed addresses; refuses the rest.
+    """Serves the handbook's files as the checks read them, and the theme, under fixed
+    addresses; refuses the rest.
 
     For the press edition it serves the handbook's pictures in CMYK ink.
     """
 
-    def __init__(self, handbook: Path, press: bool = False):
+    def __init__(self, files: Mapping[str, bytes], press: bool = False):
         super().__init__()
-        self.roots = {HANDBOOK_URL: handbook.resolve(), STYLES_URL: STYLES.resolve()}
+        self.files = files
         self.press = press
         self.refused: list[str] = []
 
     def fetch(self, url, headers=None):
         if is_small_inline_picture(url):
             return super().fetch(url, headers)  # a small picture inside another: no I/O
-        for prefix, root in self.roots.items():
-            if url.startswith(prefix):
-                relative = unquote(urlsplit(url).path)[len(urlsplit(prefix).path):]
-                path = (root / relative).resolve()
-                if path.is_relative_to(root) and path.is_file():
-                    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-                    data = path.read_bytes()
-                    if self.press and prefix == HANDBOOK_URL:
-                        data, kind = inks.picture_in_cmyk(data, kind)
-                    return weasyprint.urls.URLFetcherResponse(
-                        url, data, headers={"Content-Type": kind})
-        self.refused.append(url)
-        raise ValueError(f"the build may not read {url}")
+        path = unquote(urlsplit(url).path)
+        data = kind = None
+        if url.startswith(HANDBOOK_URL) and path[len("/handbook/"):] in self.files:
+            data = self.files[path[len("/handbook/"):]]
+            kind = picture_type(data) or "application/octet-stream"
+            if self.press:
+                data, kind = inks.picture_in_cmyk(data, kind)
+        elif url.startswith(STYLES_URL):
+            theme = (STYLES / path[len("/theme/styles/"):]).resolve()
+            if theme.is_relative_to(STYLES.resolve()) and theme.is_file():
+                data = theme.read_bytes()
+                kind = mimetypes.guess_type(theme.name)[0] or "application/octet-stream"
+        if data is None:
+            self.refused.append(url)
+            raise ValueError(f"the build may not read {url}")
+        return weasyprint.urls.URLFetcherResponse(url, data, headers={"Content-Type": kind})
 
 
 PRINT_SHEETS = ("fonts.css", "{theme}/theme.css", "base.css", "print.css", "sizes/{size}.css")
@@ -110,13 +118,14 @@ def source_date(book: Book):
             del os.environ["SOURCE_DATE_EPOCH"]
 
 
-def render_pdf(book: Book, html: str, press: bool = False) -> tuple[bytes, int]:
+def render_pdf(book: Book, html: str, files: Mapping[str, bytes] = NO_FILES, press: bool = False
+               ) -> tuple[bytes, int]:
     """Lay out the book's HTML; return the PDF and its page count.
 
     The office edition is tagged PDF/UA-1; the press edition is PDF/X-4 with a
     CMYK output intent, 3 mm bleed and crop marks outside the bleed.
     """
-    fetcher = SandboxedFetcher(book.folder, press=press)
+    fetcher = SandboxedFetcher(files, press=press)
     # The style sheets are <link>ed from the document (see stylesheet_urls): WeasyPrint
     # sizes inline SVG, such as ratings, only by the document's own style sheets.
     document = weasyprint.HTML(string=html, base_url=HANDBOOK_URL, url_fetcher=fetcher)
@@ -143,11 +152,11 @@ def render_pdf(book: Book, html: str, press: bool = False) -> tuple[bytes, int]:
 COVER_WIDTH = 1600  # pixels: sharp on a tablet, small enough for any reader
 
 
-def cover_image(book: Book, html: str) -> bytes:
+def cover_image(book: Book, html: str, files: Mapping[str, bytes] = NO_FILES) -> bytes:
     """The printed cover's design as a PNG, for the EPUB and the readers' libraries."""
     import pypdfium2  # only this drawing of the cover needs it
 
-    fetcher = SandboxedFetcher(book.folder)
+    fetcher = SandboxedFetcher(files)
     document = weasyprint.HTML(string=html, base_url=HANDBOOK_URL, url_fetcher=fetcher)
     with weasyprint_errors_are_fatal():
         rendered = document.render()

@@ -3,42 +3,71 @@
 from __future__ import annotations
 
 import functools
-import html
-import re
+from collections.abc import Mapping
 
 import jinja2
 import lxml.html
 
 from . import TEMPLATES
 from .markdown import make_markdown
+from .markdown.xrefs import resolve_targets
 from .qr import qr_svg
-from .model import Book, Heading, RenderedChapter, heading_id
+from .model import PICTURE, Book, Heading, RenderedChapter, heading_id
 
-HEADING = re.compile(r'<h([2-6]) id="([^"]+)">(.*?)</h\1>', re.S)
 # The HTML parser folds attribute names to lower case; SVG needs these back as written.
 SVG_ATTRIBUTES = {name.lower(): name for name in (
     "viewBox", "preserveAspectRatio", "gradientUnits", "gradientTransform", "patternUnits",
     "patternContentUnits", "patternTransform", "clipPathUnits", "maskUnits",
     "maskContentUnits", "markerWidth", "markerHeight", "markerUnits", "refX", "refY",
     "textLength", "lengthAdjust", "spreadMethod", "stdDeviation", "pathLength")}
-TAG = re.compile(r"<[^>]+>")
-FOOTNOTE_CALL = re.compile(r'<sup id="[^"]*fnref[^"]*">.*?</sup>', re.S)
 
 
 def render_chapter(book: Book, index: int) -> RenderedChapter:
     """One chapter's body as HTML, with its headings for contents and outline."""
     chapter = book.chapters[index]
-    converter = make_markdown(chapter.source, {c.source: c.anchor for c in book.chapters})
-    body = converter.convert(chapter.body)
-    headings = tuple(
-        Heading(int(level), html.unescape(TAG.sub("", FOOTNOTE_CALL.sub("", inner))).strip(), anchor)
-        for level, anchor, inner in HEADING.findall(body)
-    )
-    return RenderedChapter(chapter=chapter, html=body, headings=headings)
+    html, headings, targets, raw_html = render_body(
+        chapter.body, chapter.source, {c.source: c.anchor for c in book.chapters})
+    return RenderedChapter(chapter=chapter, html=html, headings=headings, targets=targets,
+                           raw_html=raw_html)
 
 
 def render_book(book: Book) -> tuple[RenderedChapter, ...]:
     return tuple(render_chapter(book, index) for index in range(len(book.chapters)))
+
+
+def shown_files(book: Book, chapters: tuple[RenderedChapter, ...]) -> set[str]:
+    """The files of the handbook that its editions show: the chapters' pictures and the cover."""
+    names = {target.file for rendered in chapters for target in rendered.targets
+             if target.kind == PICTURE and target.file}
+    return names | ({book.metadata.cover} if book.metadata.cover else set())
+
+
+def render_body(body: str, current: str, anchors: Mapping[str, str]):
+    """Markdown to the HTML that every edition is made from, parsed once and written out
+    again, so that what the checks see of it (its links and pictures, its raw HTML) is
+    exactly what the editions carry; with its headings, targets and raw HTML."""
+    converter = make_markdown(current, dict(anchors))
+    fragment = parse_fragment(converter.convert(body))
+    targets = resolve_targets(fragment, current, anchors)
+    headings = tuple(Heading(int(element.tag[1]), _heading_words(element), element.get("id"))
+                     for element in fragment.iter(*HEADINGS) if element.get("id"))
+    return serialize_fragment(fragment), headings, targets, tuple(converter.raw_html)
+
+
+def _heading_words(heading) -> str:
+    """A heading's words, without the number of a footnote it calls."""
+    words = [heading.text or ""]
+    for child in heading:
+        if not (child.tag == "sup" and "fnref" in child.get("id", "")):
+            words.append("".join(child.itertext()))
+        words.append(child.tail or "")
+    return " ".join("".join(words).split())
+
+
+def serialize_fragment(fragment) -> str:
+    """The HTML inside a fragment made by ``parse_fragment``."""
+    return (fragment.text or "") + "".join(
+        lxml.html.tostring(child, encoding="unicode") for child in fragment)
 
 
 def footnotes_at_calls(body: str) -> str:
@@ -79,9 +108,7 @@ def footnotes_at_calls(body: str) -> str:
                     else (child.tail or "") for child in heading)
                 heading.set("data-bookmark", " ".join(words.split()))
         _drop_keeping_tail(notes)
-    inner = (fragment.text or "") + "".join(
-        lxml.html.tostring(child, encoding="unicode") for child in fragment)
-    return inner
+    return serialize_fragment(fragment)
 
 
 def parse_fragment(body: str):
@@ -163,8 +190,7 @@ def _standalone(html: str) -> str:
     for link in list(fragment.iter("a")):
         if link.get("href", "").startswith("#"):
             link.drop_tag()
-    return (fragment.text or "") + "".join(
-        lxml.html.tostring(child, encoding="unicode") for child in fragment)
+    return serialize_fragment(fragment)
 
 
 def _strip_trailing_space(element) -> None:

@@ -1,25 +1,57 @@
-"""The only reader of handbook folders: book.yaml, chapter files and what lies beside them."""
+"""The only reader of handbook folders: book.yaml, chapter files and what lies beside them.
+
+Every path a source names is resolved once, symbolic links and all, and refused if it leads
+out of the handbook folder, before a byte of it is read; whatever the build uses of a
+handbook (its text, its pictures, the digest of its files) comes through this module.
+"""
 
 from __future__ import annotations
 
 import datetime
-import functools
 import io
 import os
 import re
+import stat
+import warnings
 from dataclasses import fields as dataclass_fields
 from dataclasses import replace
-from pathlib import Path
-
-import lxml.etree
-import PIL.Image
+from pathlib import Path, PurePosixPath
+from typing import Iterable, Iterator
 
 from . import STYLES, config
+from .config import CONTROL
 from .findings import Finding, SourceError
+from .limits import (MAX_BOOK_YAML_BYTES, MAX_CHAPTER_BYTES, MAX_CHAPTERS, MAX_HANDBOOK_BYTES,
+                     MAX_PICTURE_BYTES, MAX_PICTURE_PIXELS, size)
 from .model import Book, Chapter, Metadata, chapter_anchors
 
 FRONT_MATTER_FENCE = re.compile(r"^---[ \t]*$")
 IMAGE_SIGNATURES = {b"\x89PNG\r\n\x1a\n": "PNG", b"\xff\xd8\xff": "JPEG"}
+
+# Why a path of the handbook is not read.
+MISSING, OUTSIDE, BROKEN, NOT_A_FILE, TOO_LARGE, FAILED = (
+    "missing", "outside", "broken", "not a file", "too large", "failed")
+
+
+class Unreadable(Exception):
+    """A path of the handbook that the build does not read, and why."""
+
+    def __init__(self, name: str, kind: str, detail: str = "", line: int | None = None):
+        self.name, self.kind, self.detail, self.line = name, kind, detail, line
+        super().__init__(f"{name}: {self.reason}")
+
+    @property
+    def reason(self) -> str:
+        """The end of a sentence that starts with the path: "'x.png' " + reason."""
+        return {
+            MISSING: "does not exist",
+            OUTSIDE: "leads outside the handbook folder"
+                     + (f" (it is a link to '{self.detail}')" if self.detail else ""),
+            BROKEN: f"is a link that leads nowhere ('{self.detail}')",
+            NOT_A_FILE: "is a folder, not a file",
+            TOO_LARGE: f"is larger than the {self.detail} a build reads",
+            FAILED: f"cannot be read: {self.detail}",
+        }[self.kind]
 
 
 def themes() -> list[str]:
@@ -32,9 +64,81 @@ def display(folder_as_given: str, name: str) -> str:
     return f"{folder_as_given.rstrip('/')}/{name}"
 
 
-def read_text(path: Path, shown: str) -> tuple[str | None, list[Finding]]:
-    """A source file's text, or a finding naming the line of its first bad byte."""
-    data = path.read_bytes()
+def _hidden(name: str) -> bool:
+    return any(part.startswith(".") and part not in (".", "..")
+               for part in PurePosixPath(name).parts)
+
+
+def locate(root: Path, name: str) -> Path:
+    """The real file that ``name``, a path inside the handbook folder ``root`` (resolved),
+    leads to, links followed; Unreadable if it leads outside, nowhere, or to a folder."""
+    given = root / name
+    if PurePosixPath(name).is_absolute() or _hidden(name):
+        raise Unreadable(name, OUTSIDE if PurePosixPath(name).is_absolute() else MISSING)
+    real = Path(os.path.realpath(given))
+    if not real.is_relative_to(root):
+        raise Unreadable(name, OUTSIDE, os.readlink(given) if given.is_symlink() else "")
+    if not real.exists():
+        if os.path.lexists(given):
+            raise Unreadable(name, BROKEN, os.readlink(given) if given.is_symlink() else "")
+        raise Unreadable(name, MISSING)
+    if not real.is_file():
+        raise Unreadable(name, NOT_A_FILE)
+    return real
+
+
+def read(root: Path, name: str, limit: int | None = None) -> bytes:
+    """The bytes of the file ``name`` of the handbook folder ``root``, through ``locate``;
+    Unreadable if it is larger than ``limit`` bytes (its ``line``: where the limit falls)."""
+    real = locate(root, name)
+    try:  # the file the name was resolved to, and no link put in its place since
+        handle = os.open(real, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        with os.fdopen(handle, "rb") as file:
+            data = file.read() if limit is None else file.read(limit + 1)
+    except OSError as error:
+        raise Unreadable(name, FAILED, error.strerror or str(error)) from None
+    if limit is not None and len(data) > limit:
+        raise Unreadable(name, TOO_LARGE, size(limit), line=data[:limit].count(b"\n") + 1)
+    return data
+
+
+def walk(root: Path, exclude: Iterable[Path] = ()) -> Iterator[tuple[str, Path | None, str]]:
+    """Every entry of the handbook folder ``root`` (resolved) but hidden ones, folder by
+    folder in name order, links not followed: (name, the file, "") for a file, (name, None, where it leads) for a
+    link. Entries in ``exclude`` (an output folder inside the handbook) are left out."""
+    excluded = {Path(os.path.realpath(path)) for path in exclude}
+    for folder, folders, files in os.walk(root):
+        here = Path(folder)
+        folders[:] = sorted(name for name in folders if not name.startswith(".")
+                            and here / name not in excluded)
+        entries = sorted(files + [name for name in folders if (here / name).is_symlink()])
+        for entry in entries:
+            path = here / entry
+            if entry.startswith(".") or path in excluded:
+                continue
+            name = path.relative_to(root).as_posix()
+            if path.is_symlink():
+                yield name, None, os.readlink(path)
+            elif stat.S_ISREG(path.lstat().st_mode):
+                yield name, path, ""
+
+
+def problem(unreadable: Unreadable, shown: str) -> Finding:
+    """The finding for a book.yaml or chapter file that cannot be read, at its own path."""
+    code = {OUTSIDE: "E011", BROKEN: "E012", TOO_LARGE: "E230"}.get(unreadable.kind, "E013")
+    hints = {
+        OUTSIDE: "a handbook is self-contained: copy the file into the handbook folder",
+        BROKEN: "make the link lead to a file, or put the file itself in its place",
+        TOO_LARGE: "split it into several chapters",
+    }
+    return Finding(code, shown, unreadable.line, f"this file {unreadable.reason}",
+                   hints.get(unreadable.kind))
+
+
+def decode(data: bytes, shown: str) -> tuple[str | None, list[Finding]]:
+    """A source file's text, or a finding naming the line of its first bad byte; control
+    characters are reported at their lines and made harmless, so that the text can still
+    be checked."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -43,7 +147,14 @@ def read_text(path: Path, shown: str) -> tuple[str | None, list[Finding]]:
                               f"this file is not UTF-8 text (byte 0x{data[error.start]:02x})",
                               "save the file as UTF-8 in your editor")]
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    return text, []
+    findings = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        for character in sorted(set(CONTROL.findall(line))):
+            findings.append(Finding("E222", shown, number, "a control character "
+                                    f"(U+{ord(character):04X}) that no reader can show",
+                                    "delete it: it may have come with text pasted from "
+                                    "another program"))
+    return CONTROL.sub(" ", text), findings
 
 
 def load_book(folder: Path, folder_as_given: str | None = None) -> Book:
@@ -54,42 +165,70 @@ def load_book(folder: Path, folder_as_given: str | None = None) -> Book:
     return book
 
 
-def read_book(folder: Path, folder_as_given: str | None = None
+def read_book(folder: Path, folder_as_given: str | None = None, exclude: Iterable[Path] = ()
               ) -> tuple[Book | None, list[Finding]]:
     """A handbook folder as far as it can be read, and every problem found on the way.
 
     Where book.yaml has errors the book is still returned (with fallbacks for the
-    keys in error), so that the chapters can be checked in the same run.
+    keys in error), so that the chapters can be checked in the same run. ``exclude``
+    names folders inside the handbook that are not part of it (an output folder).
     """
     shown_folder = folder_as_given or str(folder)
     folder = folder.resolve()
-    book_yaml = folder / "book.yaml"
     shown_yaml = display(shown_folder, "book.yaml")
-    if not book_yaml.is_file():
-        return None, [Finding("E001", shown_folder, None, "this folder has no book.yaml",
-                              "a handbook folder needs a book.yaml with at least "
-                              "'title' and 'language'")]
+    try:
+        data = read(folder, "book.yaml", MAX_BOOK_YAML_BYTES)
+    except Unreadable as unreadable:
+        if unreadable.kind == MISSING:
+            return None, [Finding("E001", shown_folder, None, "this folder has no book.yaml",
+                                  "a handbook folder needs a book.yaml with at least "
+                                  "'title' and 'language'")]
+        return None, [problem(unreadable, shown_yaml)]
     findings: list[Finding] = []
-    text, problems = read_text(book_yaml, shown_yaml)
+    text, problems = decode(data, shown_yaml)
     findings += problems
     values: dict = {}
     if text is not None:
         values, problems = config.parse_mapping(text, shown_yaml, config.BOOK_FIELDS)
         findings += problems
-    files = _files(folder)
-    findings += _check_metadata_files(values, folder, files, shown_yaml, text or "")
-    chapter_names = values.get("chapters") or sorted(
-        name for name in files if "/" not in name and name.endswith(".md"))
+    findings += _check_metadata_files(values, folder, shown_yaml, text or "")
+    listed = values.get("chapters")
+    chapter_names = list(dict.fromkeys(listed or _markdown_files(folder)))
+    listed_lines = dict(zip(listed or (), config.item_lines(text or "", "chapters")))
     if not chapter_names and text is not None:
         findings.append(Finding("E002", shown_folder, None, "this handbook has no chapters",
                                 "add Markdown files such as 01-welcome.md"))
+    if len(chapter_names) > MAX_CHAPTERS:
+        findings.append(Finding("E232", display(shown_folder, chapter_names[MAX_CHAPTERS]),
+                                None, f"this handbook has {len(chapter_names)} chapters: at "
+                                f"most {MAX_CHAPTERS} are built",
+                                "make it several handbooks, or join short chapters"))
+        chapter_names = chapter_names[:MAX_CHAPTERS]
     chapters = []
     anchors = chapter_anchors(chapter_names)
-    for number, name in enumerate(dict.fromkeys(chapter_names), start=1):
-        if name not in files or not name.endswith(".md"):
+    total = 0
+    for number, name in enumerate(chapter_names, start=1):
+        if not name.endswith(".md"):
             continue  # reported above, as an error in book.yaml
-        chapter, problems = load_chapter(folder / name, name, display(shown_folder, name), number,
-                                         anchors[name])
+        shown = display(shown_folder, name)
+        try:
+            data = read(folder, name, MAX_CHAPTER_BYTES)
+        except Unreadable as unreadable:
+            if name in listed_lines and unreadable.kind in (MISSING, OUTSIDE, BROKEN):
+                reason = ("is not a file in the handbook folder" if unreadable.kind == MISSING
+                          else unreadable.reason)
+                findings.append(Finding("E106", shown_yaml, listed_lines[name],
+                                        f"chapters: '{name}' {reason}"))
+            else:
+                findings.append(problem(unreadable, shown))
+            continue
+        total += len(data)
+        if total > MAX_HANDBOOK_BYTES:
+            findings.append(Finding("E231", shown, None, "with this chapter the handbook's "
+                                    f"chapters pass the {size(MAX_HANDBOOK_BYTES)} a build "
+                                    "reads", "make it several handbooks"))
+            break
+        chapter, problems = load_chapter(data, name, shown, number, anchors[name])
         findings += problems
         if chapter:
             chapters.append(chapter)
@@ -104,18 +243,17 @@ def read_book(folder: Path, folder_as_given: str | None = None
         display_folder=shown_folder,
         metadata=metadata,
         chapters=tuple(chapters),
-        publication_date=publication_date(metadata, folder, files),
-        files=frozenset(files),
+        publication_date=publication_date(metadata, folder, exclude),
         fact_sheet_lines=config.item_lines(text or "", "fact_sheet"),
+        cover_line=_key_line(text or "", "cover"),
     ), findings
 
 
-def _files(folder: Path) -> set[str]:
-    return {
-        p.relative_to(folder).as_posix()
-        for p in folder.rglob("*")
-        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
-    }
+def _markdown_files(folder: Path) -> list[str]:
+    """The chapter files of a folder without a chapters list: its *.md files, links too."""
+    return sorted(entry.name for entry in os.scandir(folder)
+                  if entry.name.endswith(".md") and not entry.name.startswith(".")
+                  and (entry.is_symlink() or entry.is_file(follow_symlinks=False)))
 
 
 def _key_line(text: str, key: str) -> int | None:
@@ -125,18 +263,19 @@ def _key_line(text: str, key: str) -> int | None:
     return None
 
 
-def _check_metadata_files(values: dict, folder: Path, files: set[str], shown: str,
-                          text: str) -> list[Finding]:
+def _check_metadata_files(values: dict, folder: Path, shown: str, text: str) -> list[Finding]:
     """The keys of book.yaml that name files or themes: do those exist?"""
     findings = []
     cover = values.get("cover")
     if cover:
         line = _key_line(text, "cover")
-        if cover not in files:
-            findings.append(Finding("E106", shown, line, f"cover: '{cover}' is not a file in "
-                                    "the handbook folder"))
+        try:
+            head = read(folder, cover, MAX_PICTURE_BYTES)[:8]
+        except Unreadable as unreadable:
+            reason = ("is not a file in the handbook folder" if unreadable.kind == MISSING
+                      else unreadable.reason)
+            findings.append(Finding("E106", shown, line, f"cover: '{cover}' {reason}"))
         else:
-            head = (folder / cover).read_bytes()[:8]
             if not any(head.startswith(sig) for sig in IMAGE_SIGNATURES):
                 findings.append(Finding("E106", shown, line,
                                         f"cover: '{cover}' is not a PNG or JPEG image"))
@@ -147,10 +286,7 @@ def _check_metadata_files(values: dict, folder: Path, files: set[str], shown: st
         if name in seen:
             findings.append(Finding("E106", shown, line, f"chapters: '{name}' is listed twice"))
         seen.add(name)
-        if name not in files:
-            findings.append(Finding("E106", shown, line,
-                                    f"chapters: '{name}' is not a file in the handbook folder"))
-        elif not name.endswith(".md"):
+        if not name.endswith(".md"):
             findings.append(Finding("E106", shown, line,
                                     f"chapters: '{name}' is not a Markdown (.md) file"))
     theme = values.get("theme")
@@ -161,21 +297,22 @@ def _check_metadata_files(values: dict, folder: Path, files: set[str], shown: st
     return findings
 
 
-def load_chapter(path: Path, name: str, shown: str, number: int, anchor: str
+def load_chapter(data: bytes, name: str, shown: str, number: int, anchor: str
                  ) -> tuple[Chapter | None, list[Finding]]:
     """Split a chapter file into front matter and body, and validate the front matter."""
-    text, findings = read_text(path, shown)
+    text, findings = decode(data, shown)
     if text is None:
         return None, findings
     lines = text.split("\n")
     if not lines or not FRONT_MATTER_FENCE.match(lines[0]):
-        return None, [Finding("E020", shown, 1, "a chapter must open with front matter",
-                              "start the file with '---', a line 'title: ...', and '---'")]
+        return None, findings + [Finding("E020", shown, 1, "a chapter must open with front "
+                                         "matter", "start the file with '---', a line "
+                                         "'title: ...', and '---'")]
     end = next((i for i in range(1, len(lines)) if FRONT_MATTER_FENCE.match(lines[i])), None)
     if end is None:
-        return None, [Finding("E021", shown, 1, "the front matter is not closed",
-                              "end it with a line '---'")]
-    values, findings = config.parse_mapping("\n".join(lines[1:end]), shown,
+        return None, findings + [Finding("E021", shown, 1, "the front matter is not closed",
+                                         "end it with a line '---'")]
+    values, problems = config.parse_mapping("\n".join(lines[1:end]), shown,
                                             config.CHAPTER_FIELDS, first_line=2,
                                             what="front matter")
     # Even with errors in its front matter the chapter is returned, so that its body is
@@ -190,15 +327,7 @@ def load_chapter(path: Path, name: str, shown: str, number: int, anchor: str
         summary=values.get("summary"),
         body="\n".join(lines[end + 1:]),
         body_line=end + 2,
-    ), findings
-
-
-def read_file(book: Book, name: str) -> bytes:
-    """A file of the handbook folder (a picture, the cover), by its path inside the folder."""
-    path = (book.folder / name).resolve()
-    if not path.is_relative_to(book.folder):
-        raise ValueError(f"{name} is outside the handbook folder")
-    return path.read_bytes()
+    ), findings + problems
 
 
 def picture_type(data: bytes) -> str | None:
@@ -212,61 +341,61 @@ def picture_type(data: bytes) -> str | None:
     return None
 
 
-@functools.lru_cache(maxsize=256)
-def _picture_is_sound(path: Path, size: int, modified: float) -> bool:
-    data = path.read_bytes()
+def read_files(book: Book, names: Iterable[str]) -> dict[str, bytes | Unreadable]:
+    """The files of the handbook that its editions show (pictures, the cover), each read
+    once through ``read``: its bytes, or why it is not read."""
+    files: dict[str, bytes | Unreadable] = {}
+    for name in sorted(set(names)):
+        try:
+            files[name] = read(book.folder, name, MAX_PICTURE_BYTES)
+        except Unreadable as unreadable:
+            files[name] = unreadable
+    return files
+
+
+def picture_problem(data: bytes) -> str | None:
+    """Why a picture's bytes cannot be shown (damaged, or too many pixels), else None.
+
+    A PNG or JPEG is decoded whole, since a damaged file fails only there; its size
+    is read from its header first, so that a small file that would unpack to
+    gigabytes (a decompression bomb) is refused without being unpacked.
+    """
+    import PIL.Image  # only a build that checks pictures needs the image library
+
+    from . import svg
+
     kind = picture_type(data)
     if kind == "image/svg+xml":
         try:
-            return lxml.etree.fromstring(data).tag.endswith("svg")
-        except lxml.etree.XMLSyntaxError:
-            return False
+            svg.parse(data)
+        except svg.UnreadableSvg:
+            return "damaged"
+        return None
     if kind is None:
-        return False
-    try:
-        with PIL.Image.open(io.BytesIO(data)) as picture:
-            picture.load()  # decodes every pixel: a damaged file fails here
-        return True
-    except (OSError, SyntaxError, ValueError):
-        return False
+        return "damaged"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", PIL.Image.DecompressionBombWarning)
+        try:
+            with PIL.Image.open(io.BytesIO(data)) as picture:
+                width, height = picture.size
+                if width * height > MAX_PICTURE_PIXELS:
+                    return f"{width} x {height} pixels"
+                picture.load()
+        except (PIL.Image.DecompressionBombError, PIL.Image.DecompressionBombWarning):
+            return "too many pixels"
+        except (OSError, SyntaxError, ValueError):
+            return "damaged"
+    return None
 
 
-def picture_is_sound(book: Book, name: str) -> bool:
-    """Whether a picture of the handbook opens as the PNG, JPEG or SVG it claims to be."""
-    path = (book.folder / name).resolve()
-    stat = path.stat()
-    return _picture_is_sound(path, stat.st_size, stat.st_mtime)
-
-
-SMALL_INLINE_PICTURE = 32 * 1024  # bytes: a data: picture inside an SVG up to this size
-
-
-def is_small_inline_picture(url: str) -> bool:
-    """A data: picture no larger than SMALL_INLINE_PICTURE (its base64 text, with the header)."""
-    return url.startswith("data:image/") and len(url) <= SMALL_INLINE_PICTURE * 4 // 3 + 64
-
-SVG_REFERENCE = re.compile(r"""(?:href\s*=\s*["']|url\(\s*["']?)([^"')\s]+)""")
-
-
-def svg_references(book: Book, name: str) -> list[str]:
-    """What an SVG picture of the handbook would fetch from outside itself: other files,
-    addresses, or data: pictures larger than a small inline one."""
-    if not name.lower().endswith(".svg"):
-        return []
-    text = read_file(book, name).decode("utf-8", errors="replace")
-    outside = []
-    for reference in SVG_REFERENCE.findall(text):
-        if not reference.startswith("#") and not is_small_inline_picture(reference):
-            outside.append(reference)
-    return outside
-
-
-def publication_date(metadata: Metadata, folder: Path, files: set[str]) -> datetime.date:
+def publication_date(metadata: Metadata, folder: Path, exclude: Iterable[Path] = ()
+                     ) -> datetime.date:
     """book.yaml's date, else SOURCE_DATE_EPOCH, else the newest file's date: never the clock."""
     if metadata.date:
         return metadata.date
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
         return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).date()
-    newest = max((folder / name).stat().st_mtime for name in files)
+    newest = max(((folder / name).lstat().st_mtime for name, _, _ in walk(folder, exclude)),
+                 default=0)
     return datetime.datetime.fromtimestamp(newest, datetime.timezone.utc).date()

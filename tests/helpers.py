@@ -14,7 +14,8 @@ from PIL import Image
 
 from press.cache import output_path
 from press.cli import main
-from press.markdown import make_markdown
+from press.model import chapter_anchors
+from press.render import render_body
 
 # The chapter being rendered and the chapters of its handbook, as render.py passes them.
 CURRENT = "03-the-work.md"
@@ -22,8 +23,8 @@ CHAPTERS = frozenset({"01-welcome.md", "03-the-work.md", "06-pros-and-cons.md"})
 
 
 def render(source: str, current: str = CURRENT, chapters: frozenset[str] = CHAPTERS) -> str:
-    """The HTML of a dedented Markdown source, converted as a chapter of the handbook."""
-    return make_markdown(current, chapters).convert(dedent(source))
+    """The HTML of a dedented Markdown source, rendered as a chapter of the handbook is."""
+    return render_body(dedent(source), current, chapter_anchors(sorted(chapters)))[0]
 
 
 def assert_renders(source: str, expected: str, current: str = CURRENT,

@@ -69,6 +69,10 @@ def project_copy(tmp_path, monkeypatch):
     press.cache._project_digest.cache_clear()
 
 
+def pdf_digest(folder):
+    return press.cache.edition_digest(press.cache.handbook_digest(folder), "pdf")
+
+
 @pytest.mark.parametrize("changed", ["styles/print.css", "styles/default/theme.css",
                                      "templates/book.html.j2",
                                      "styles/fonts/inter/Inter-Bold.otf", "press/render.py",
@@ -77,17 +81,17 @@ def test_a_changed_style_template_font_or_code_changes_the_digest(project_copy, 
                                                                  changed):
     folder = write_handbook(tmp_path / "h", {"book.yaml": MINIMAL_BOOK,
                                              "01-a.md": MINIMAL_CHAPTER})
-    before = press.cache.inputs_digest(folder, "pdf")
+    before = pdf_digest(folder)
     with open(project_copy / changed, "ab") as file:
         file.write(b"\n")
     press.cache._project_digest.cache_clear()
-    assert press.cache.inputs_digest(folder, "pdf") != before
+    assert pdf_digest(folder) != before
 
 
 def test_source_date_epoch_changes_the_digest(small_handbook, monkeypatch):
-    before = press.cache.inputs_digest(small_handbook, "pdf")
+    before = pdf_digest(small_handbook)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
-    assert press.cache.inputs_digest(small_handbook, "pdf") != before
+    assert pdf_digest(small_handbook) != before
 
 
 def test_several_handbooks_build_in_parallel_and_report_in_order(tmp_path, capsys):

@@ -206,17 +206,18 @@ def test_every_image_has_alt_text(feature_epub):
     assert images == [
         ("_cover.xhtml", "_cover.png",
          "Cover of Every Feature: A test handbook for the publishing pipeline"),
-        ("03-boxes.xhtml", "images/shapes.png", "Two shapes: a teal square and an amber circle"),
-        ("03-boxes.xhtml", "images/pipeline.svg", "A pipeline of three stages"),
-        ("part-two-04-edge-cases.xhtml", "part-two/images/local.png",
+        ("03-boxes.xhtml", "media/images/shapes.png",
+         "Two shapes: a teal square and an amber circle"),
+        ("03-boxes.xhtml", "media/images/pipeline.svg", "A pipeline of three stages"),
+        ("part-two-04-edge-cases.xhtml", "media/part-two/images/local.png",
          "A red triangle on a pale ground")]
 
 
 def test_pictures_are_packed_with_their_media_types(feature_epub):
     manifest = feature_epub.manifest()
-    assert manifest["images/shapes.png"]["media-type"] == "image/png"
-    assert manifest["images/pipeline.svg"]["media-type"] == "image/svg+xml"
-    assert manifest["part-two/images/local.png"]["media-type"] == "image/png"
+    assert manifest["media/images/shapes.png"]["media-type"] == "image/png"
+    assert manifest["media/images/pipeline.svg"]["media-type"] == "image/svg+xml"
+    assert manifest["media/part-two/images/local.png"]["media-type"] == "image/png"
 
 
 def test_headings_are_in_order(first_epub):

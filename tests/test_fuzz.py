@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from press.build import load_and_check, print_html
 from press.cli import main
-from press.epub import chapter_file, xhtml_body
+from press.epub import chapter_file, picture_files, xhtml_body
 from press.findings import SourceError
 
 from .helpers import picture, write_handbook
@@ -179,7 +179,7 @@ def test_pipeline_builds_or_reports_source_errors(case):
         assert "<article" in print_html(checked.book, [], checked.chapters)
         files_by_anchor = {c.chapter.anchor: chapter_file(c.chapter) for c in checked.chapters}
         for rendered in checked.chapters:
-            xhtml_body(rendered, files_by_anchor)
+            xhtml_body(rendered, files_by_anchor, picture_files(checked.files))
         if GENERATED["built"] <= 2 and not FUZZING:  # and, a few times, the whole way
             assert main(["all", str(folder), "--output", str(Path(directory) / "out")]) == 0
             GENERATED["whole way"] += 1

@@ -17,14 +17,14 @@ def link(html: str):
 def test_link_to_another_chapter_leads_to_its_opening():
     assert_renders(
         "[Pros and cons](06-pros-and-cons.md)",
-        '<p><a class="xref" href="#ch-06-pros-and-cons">Pros and cons</a></p>',
+        '<p><a href="#ch-06-pros-and-cons" class="xref">Pros and cons</a></p>',
     )
 
 
 def test_link_to_a_heading_in_another_chapter():
     assert_renders(
         "[the downsides](06-pros-and-cons.md#disadvantages)",
-        '<p><a class="xref" href="#ch-06-pros-and-cons--disadvantages">the downsides</a></p>',
+        '<p><a href="#ch-06-pros-and-cons--disadvantages" class="xref">the downsides</a></p>',
     )
 
 

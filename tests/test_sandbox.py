@@ -85,23 +85,23 @@ def test_an_svg_with_a_large_picture_inside_is_refused(tmp_path, capsys):
 @pytest.mark.parametrize("url", [
     "http://{address}/x.png", "https://{address}/x.png", "file:///etc/hostname",
     "file:///handbook/../../etc/hostname", "file:///theme/styles/../../../etc/hostname",
+    "file:///handbook/images/other.png", "file:///handbook/book.yaml",
     "data:text/html,<script>alert(1)</script>",
     "data:image/png;base64," + "A" * 60_000,
 ])
 def test_the_fetcher_serves_only_the_handbook_and_the_theme(tmp_path, listener, url):
     address, server = listener
-    fetcher = SandboxedFetcher(tmp_path)
+    fetcher = SandboxedFetcher({"images/p.png": picture()})
     with pytest.raises(ValueError):
         fetcher.fetch(url.format(address=address))
     assert fetcher.refused == [url.format(address=address)]
     assert_no_connection(server)
 
 
-def test_the_fetcher_serves_the_handbooks_files_and_the_theme(tmp_path):
-    (tmp_path / "images").mkdir()
-    (tmp_path / "images" / "p.png").write_bytes(picture())
-    fetcher = SandboxedFetcher(tmp_path)
+def test_the_fetcher_serves_the_handbooks_files_as_read_and_the_theme(tmp_path):
+    fetcher = SandboxedFetcher({"images/p.png": picture(), "images/a b.png": picture("jpg")})
     assert fetcher.fetch("file:///handbook/images/p.png").read() == picture()
+    assert fetcher.fetch("file:///handbook/images/a%20b.png").read() == picture("jpg")
     assert b"@font-face" in fetcher.fetch("file:///theme/styles/fonts.css").read()
     small = "data:image/png;base64," + base64.b64encode(picture()).decode()
     assert fetcher.fetch(small).read() == picture()

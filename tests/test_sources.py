@@ -8,7 +8,7 @@ import os
 import pytest
 
 from press.findings import SourceError
-from press.sources import load_book
+from press.sources import load_book, walk
 from tests.helpers import write_handbook
 
 BOOK_YAML = """
@@ -157,14 +157,19 @@ def test_byte_order_mark_is_ignored(guide):
     assert chapter.title == "Welcome"
 
 
-def test_files_lists_every_file_of_the_folder_but_hidden_ones(guide):
+def test_walk_lists_every_file_of_the_folder_but_hidden_ones_and_links_unfollowed(guide):
     write_handbook(guide, {
         "book.yaml": BOOK_YAML,
         "01-welcome.md": WELCOME,
         "images/chart.png": b"\x89PNG\r\n\x1a\n",
         ".git/config": "",
     })
-    assert load_book(guide, "guide").files == {"book.yaml", "01-welcome.md", "images/chart.png"}
+    (guide / "images" / "elsewhere").symlink_to("/etc")
+    (guide / "passwd.md").symlink_to("/etc/passwd")
+    assert [(name, path and path.name, link) for name, path, link in walk(guide.resolve())] == [
+        ("01-welcome.md", "01-welcome.md", ""), ("book.yaml", "book.yaml", ""),
+        ("passwd.md", None, "/etc/passwd"), ("images/chart.png", "chart.png", ""),
+        ("images/elsewhere", None, "/etc")]
 
 
 # Publication date

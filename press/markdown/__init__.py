@@ -8,6 +8,7 @@ from .barelinks import BareLinkExtension
 from .callouts import CalloutExtension
 from .captions import TableCaptionExtension
 from .ratings import RatingExtension
+from .rawhtml import RawHtmlExtension
 from .testimonials import TestimonialExtension
 from .xrefs import ChapterLinkExtension
 from ..model import chapter_anchors
@@ -48,6 +49,7 @@ def make_markdown(current: str = "chapter.md", chapters=frozenset()) -> markdown
             TableCaptionExtension(),
             BareLinkExtension(),
             ChapterLinkExtension(current=current, anchors=anchors),
+            RawHtmlExtension(),  # last: after smarty and all that stash HTML
         ],
         extension_configs={
             "smarty": {"substitutions": PUNCTUATION},

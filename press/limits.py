@@ -1,0 +1,90 @@
+"""How much one handbook may hold, so that no source can make a build run for minutes or
+take gigabytes: each limit well beyond any real handbook, and its check over the source text.
+
+The byte limits are applied as files are read (press/sources.py), the others here, on the
+loaded text, before Markdown sees it: Python-Markdown recurses once per level of nesting
+and the layout engine's cost grows with every long word and every rating.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .findings import Finding
+from .model import Book, Chapter
+
+MAX_BOOK_YAML_BYTES = 64 * 1024
+MAX_CHAPTER_BYTES = 512 * 1024
+MAX_HANDBOOK_BYTES = 1024 * 1024  # every chapter together
+MAX_CHAPTERS = 200
+MAX_DEPTH = 20  # lists, quotes and callouts inside each other
+MAX_WORD = 1000  # characters without a space or line break between them
+MAX_RATINGS = 1000  # in one chapter
+MAX_PICTURE_BYTES = 32 * 1024 * 1024
+MAX_PICTURE_PIXELS = 50_000_000
+
+KIB = 1024
+
+# What opens a level of nesting at the start of a line: a quote mark, a list marker or a
+# callout's opening; indentation opens one level per four columns.
+NESTING_MARK = re.compile(r"(>|[-*+](?=\s)|\d{1,9}[.)](?=\s)|!!!)\s*")
+RATING = re.compile(r"(?i)\[stars:")
+LONG_WORD = re.compile(r"\S{%d,}" % (MAX_WORD + 1))
+
+
+def size(count: int) -> str:
+    """A number of bytes as the author reads it: 512 KB, 1 MB."""
+    if count >= KIB * KIB and count % (KIB * KIB) == 0:
+        return f"{count // (KIB * KIB)} MB"
+    return f"{count // KIB} KB"
+
+
+def check_limits(book: Book) -> list[Finding]:
+    """Every chapter's nesting, words and ratings, against the limits: the first line in
+    each chapter that passes each limit."""
+    findings = []
+    for chapter in book.chapters:
+        findings += check_chapter_limits(chapter)
+    return findings
+
+
+def check_chapter_limits(chapter: Chapter) -> list[Finding]:
+    found: dict[str, Finding] = {}  # one finding a limit a chapter: the first line past it
+    ratings = 0
+    for offset, line in enumerate(chapter.body.split("\n")):
+        number = chapter.body_line + offset
+        depth = nesting_depth(line)
+        if depth > MAX_DEPTH and "E233" not in found:
+            found["E233"] = Finding(
+                "E233", chapter.display_path, number,
+                f"this line is nested {depth} levels deep: at most {MAX_DEPTH} levels of "
+                "lists, quotes and callouts inside each other are built",
+                "bring the text out to fewer levels")
+        word = LONG_WORD.search(line)
+        if word and "E234" not in found:
+            found["E234"] = Finding(
+                "E234", chapter.display_path, number,
+                f"a word of {len(word.group(0))} characters without a space: at most "
+                f"{MAX_WORD} are built", "break it with spaces, or make a long address a link "
+                "with words: [the guide](https://...)")
+        ratings += len(RATING.findall(line))
+        if ratings > MAX_RATINGS and "E235" not in found:
+            found["E235"] = Finding(
+                "E235", chapter.display_path, number,
+                f"this chapter has more than {MAX_RATINGS} star ratings, which is as many as "
+                "a chapter may hold", "split the chapter, or rate fewer things")
+    return list(found.values())
+
+
+def nesting_depth(line: str) -> int:
+    """How many levels of lists, quotes and callouts a line opens or stands in."""
+    expanded = line.expandtabs(4)
+    text = expanded.lstrip(" ")
+    depth = (len(expanded) - len(text)) // 4
+    position = 0
+    while match := NESTING_MARK.match(text, position):
+        if not match.group(0):
+            break
+        depth += 1
+        position = match.end()
+    return depth

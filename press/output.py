@@ -1,0 +1,132 @@
+"""The output folder: files written under temporary names, renamed into place together, and
+the machine's faults (a read-only folder, a full disk) as one-line messages.
+
+A temporary file's name carries the process that writes it (``.<name>.<pid>.<random>.tmp``),
+so that a later build can tell the leftovers of a killed build from another build's work.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+import tempfile
+from pathlib import Path
+
+TEMPORARY = re.compile(r"^\..+\.(\d+)\.[^.]+\.tmp$")
+
+
+class OutputError(Exception):
+    """The machine would not let a file be written: the path, and the system's reason."""
+
+    def __init__(self, path: Path | str, cause: str):
+        self.path, self.cause = str(path), cause
+        super().__init__(f"{self.path}: {cause}")
+
+    def __reduce__(self):  # crosses from a build process to the command line intact
+        return (OutputError, (self.path, self.cause))
+
+
+def fault(path: Path | str, error: OSError) -> OutputError:
+    """An OSError while writing ``path`` as the author reads it."""
+    cause = error.strerror or str(error)
+    if error.errno == errno.ENOSPC:
+        cause = "the disk is full"
+    elif error.errno in (errno.EACCES, errno.EPERM):
+        cause = "permission denied (a folder the build may not write to)"
+    return OutputError(path, cause)
+
+
+def prepare(folder: Path) -> None:
+    """Make ``folder`` (and its parents) ready to take files, or OutputError saying why not;
+    the leftovers of killed builds in it are removed."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, probe = tempfile.mkstemp(prefix=f".probe.{os.getpid()}.", suffix=".tmp",
+                                         dir=folder)
+        os.close(handle)
+        os.unlink(probe)
+    except OSError as error:
+        raise fault(folder, error) from None
+    remove_temporaries(folder, own=False)
+
+
+def temporary(target: Path) -> Path:
+    """A new empty temporary file beside ``target``, to be renamed onto it when complete."""
+    try:
+        handle, name = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp",
+                                        dir=target.parent)
+        os.close(handle)
+        os.chmod(name, 0o666 & ~_umask())  # as open() would have made it, not mkstemp's 0600
+    except OSError as error:
+        raise fault(target.parent, error) from None
+    return Path(name)
+
+
+def write(path: Path, data: bytes, shown: Path | None = None) -> None:
+    """Write ``data`` to ``path``, faults named after ``shown`` (the file it will become)."""
+    try:
+        with open(path, "wb") as file:
+            file.write(data)
+    except OSError as error:
+        raise fault(shown or path, error) from None
+
+
+def replace(temporary_path: Path, target: Path) -> None:
+    try:
+        os.replace(temporary_path, target)
+    except OSError as error:
+        raise fault(target, error) from None
+
+
+def write_atomically(target: Path, data: bytes) -> None:
+    """``target`` holds ``data`` whole, or stays as it was."""
+    path = temporary(target)
+    try:
+        write(path, data, target)
+        replace(path, target)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+
+
+def remove(path: Path) -> None:
+    try:
+        path.unlink(missing_ok=True)
+    except OSError as error:
+        raise fault(path, error) from None
+
+
+def remove_temporaries(folder: Path, own: bool) -> None:
+    """Remove the temporary files in ``folder`` whose writer is no longer running (with
+    ``own``, this process's too). Another build's files, still being written, stay."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for name in names:
+        match = TEMPORARY.match(name)
+        if match and (not _running(int(match.group(1))) or (
+                own and int(match.group(1)) == os.getpid())):
+            try:
+                (folder / name).unlink()
+            except OSError:
+                pass  # someone else's, or already gone: nothing of ours to keep
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
