@@ -13,8 +13,9 @@ from . import __version__
 from .findings import ERROR, Finding, SourceError
 from .model import Book, RenderedChapter
 from .cache import output_path
-from .output import fault, temporary
-from .render import environment, fact_sheet_sections, footnotes_at_calls, render_book, shown_files
+from .output import OutputError, fault, temporary
+from .render import (environment, fact_sheet_sections, footnotes_at_calls, render_book,
+                     render_chapter, shown_files)
 from .sources import read_book, read_files
 from .timing import stage
 
@@ -50,7 +51,7 @@ def load_and_check(folder: Path, as_given: str, strict: bool = False,
     """Load, render and check a handbook; SourceError with every error found (and, with
     ``strict``, every warning as an error). ``exclude``: folders inside the handbook that
     are not part of it (an output folder)."""
-    from .limits import check_limits
+    from .limits import check_limits, too_deep
 
     with stage("load"):
         book, findings = read_book(folder, as_given, exclude)
@@ -60,7 +61,15 @@ def load_and_check(folder: Path, as_given: str, strict: bool = False,
         if too_much or any(f.code in LIMIT_CODES for f in findings):
             raise SourceError(f for f in findings + too_much if f.severity == ERROR)
         with stage("markdown"):
-            chapters = render_book(book)
+            chapters, deep = [], []
+            for index, chapter in enumerate(book.chapters):
+                try:
+                    chapters.append(render_chapter(book, index))
+                except RecursionError:  # nested past what Python-Markdown can follow
+                    deep.append(too_deep(chapter.display_path, None, None))
+            if deep:
+                raise SourceError([f for f in findings if f.severity == ERROR] + deep)
+            chapters = tuple(chapters)
         files = read_files(book, shown_files(book, chapters))
         from .checks import check_book  # a helper that only builds never loads the checks
 
@@ -124,6 +133,9 @@ class Editions:
         path = temporary(target)
         try:
             result = write(path)
+        except OutputError:
+            path.unlink(missing_ok=True)
+            raise
         except OSError as error:
             path.unlink(missing_ok=True)
             raise fault(target, error) from None

@@ -50,13 +50,20 @@ def _project_digest() -> bytes:
     return digest.digest()
 
 
+def outputs(output: Path, slug: str) -> list[Path]:
+    """What builds write into ``output`` for the handbook ``slug``: no part of the handbook,
+    should the output folder lie inside it, or be it."""
+    return [output, *(output_path(output, slug, edition) for edition in OUTPUT_NAMES)]
+
+
 def handbook_digest(folder: Path, output: Path | None = None) -> bytes:
     """The digest of what every edition of the handbook in ``folder`` is made from: its
-    files as the build reads them (a link by where it leads, never followed outside), an
-    ``output`` folder inside it left out."""
+    files as the build reads them (a link by where it leads, never followed outside), the
+    ``output`` folder's files left out."""
     digest = hashlib.sha256(_project_digest())
     digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode() + b"\0")
-    for name, path, link in walk(folder.resolve(), [output] if output else []):
+    folder = folder.resolve()
+    for name, path, link in walk(folder, outputs(output, folder.name) if output else []):
         digest.update(name.encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest() if path else
                       b"link\0" + link.encode(errors="surrogateescape"))

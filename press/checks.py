@@ -24,7 +24,7 @@ from .markdown.ratings import PATTERN as RATING_PATTERN, parse_rating
 from .markdown.rawhtml import ALLOWED, RawHtml
 from .model import ID_SEPARATOR, PICTURE, Book, Chapter, RenderedChapter, Target
 from .render import render_book, shown_files
-from .limits import MAX_PICTURE_PIXELS
+from .limits import MAX_ELEMENTS_DEEP, MAX_PICTURE_PIXELS, too_deep
 from . import svg
 from .sources import (MISSING, OUTSIDE, TOO_LARGE, Unreadable, display, picture_problem,
                       picture_type, read_files)
@@ -189,6 +189,11 @@ def check_chapter(book: Book, rendered: RenderedChapter, anchors: dict[str, set[
             findings += _check_link(book, chapter, line, target, anchors)
     for raw in rendered.raw_html:
         findings += _check_html(path, where.start_of(raw.text), raw)
+    if (nesting := rendered.nesting).depth > MAX_ELEMENTS_DEEP:
+        # Where its words stand, else where such a tag is written, else the body's start.
+        line = ((nesting.words and where.line_of(nesting.words)) or where.line_of(f"<{nesting.tag}")
+                or chapter.body_line)
+        findings.append(too_deep(path, line, nesting.depth))
     return sorted(dict.fromkeys(findings), key=lambda finding: finding.line or 0)
 
 

@@ -15,10 +15,10 @@ from multiprocessing import Pool
 from pathlib import Path
 
 from . import PROJECT
-from .cache import (OUTPUT_NAMES, STAMPS, edition_digest, forget, handbook_digest, remember,
-                    up_to_date)
+from .cache import (OUTPUT_NAMES, STAMPS, edition_digest, forget, handbook_digest, outputs,
+                    remember, up_to_date)
 from .findings import SourceError
-from .output import OutputError, prepare, remove_temporaries, replace
+from .output import MACHINE_FAULTS, OutputError, fault, prepare, remove_temporaries, replace
 
 COMMANDS = {
     "pdf": "the PDF for screens and office printers (<slug>.pdf)",
@@ -79,14 +79,22 @@ def _main(argv: list[str] | None) -> int:
     except SourceError as error:
         _report(error)
         return 2
-    except OutputError as error:
+    except OSError as error:
+        if not isinstance(error, OutputError) and error.errno not in MACHINE_FAULTS:
+            return _internal_error()
+        if not isinstance(error, OutputError):  # a library's own file: a font's scratch copy
+            error = fault(error.filename or "a temporary file", error)
         print(f"publish.py: error: cannot write {error.path}: {error.cause}", file=sys.stderr)
         return 1
     except Exception:  # noqa: BLE001 - a fault of the pipeline, not of the sources
-        traceback.print_exc()
-        print("publish.py: internal error: this is a bug in the publishing pipeline, "
-              "not in your handbook", file=sys.stderr)
-        return 1
+        return _internal_error()
+
+
+def _internal_error() -> int:
+    traceback.print_exc()
+    print("publish.py: internal error: this is a bug in the publishing pipeline, "
+          "not in your handbook", file=sys.stderr)
+    return 1
 
 
 class Stopped(BaseException):
@@ -210,6 +218,7 @@ def prepare_builder(parent: int) -> None:
     """
     _end_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the command line stops the helpers itself
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # and ends them so: at once
     from . import build, pdf  # noqa: F401  (loaded now, while the sources are checked)
 
     gc.freeze()  # what is loaded lives as long as the process: the collector skips it
@@ -238,7 +247,8 @@ def _check_and_build(editions: list[str], wanted: list, output: Path, strict: bo
     checked, findings = [], []
     for folder, as_given, _ in wanted:  # gather and check everything before writing anything
         try:
-            checked.append(load_and_check(folder, as_given, strict, exclude=[output]))
+            checked.append(load_and_check(folder, as_given, strict,
+                                          exclude=outputs(output, folder.resolve().name)))
         except SourceError as error:
             findings += error.findings
     if findings:

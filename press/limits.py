@@ -18,6 +18,7 @@ MAX_CHAPTER_BYTES = 512 * 1024
 MAX_HANDBOOK_BYTES = 1024 * 1024  # every chapter together
 MAX_CHAPTERS = 200
 MAX_DEPTH = 20  # lists, quotes and callouts inside each other
+MAX_ELEMENTS_DEEP = 100  # elements inside each other once rendered (emphasis, HTML too)
 MAX_WORD = 1000  # characters without a space or line break between them
 MAX_RATINGS = 1000  # in one chapter
 MAX_PICTURE_BYTES = 32 * 1024 * 1024
@@ -74,6 +75,16 @@ def check_chapter_limits(chapter: Chapter) -> list[Finding]:
                 f"this chapter has more than {MAX_RATINGS} star ratings, which is as many as "
                 "a chapter may hold", "split the chapter, or rate fewer things")
     return list(found.values())
+
+
+def too_deep(path: str, line: int | None, depth: int | None) -> Finding:
+    """The finding for text nested deeper than the editions' layout can follow (``depth``
+    None: so deep that Markdown itself could not follow it)."""
+    where = f"this text stands {depth} elements deep" if depth else \
+        "this chapter's text stands too many elements deep to be read"
+    return Finding("E233", path, line, f"{where} (emphasis, links and HTML inside each other): "
+                   f"at most {MAX_ELEMENTS_DEEP} are built",
+                   "take some of the emphasis or HTML away around it")
 
 
 def nesting_depth(line: str) -> int:

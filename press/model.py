@@ -133,6 +133,16 @@ LINK, PICTURE = "link", "picture"
 
 
 @dataclass(frozen=True)
+class Nesting:
+    """How deep a rendered chapter's elements stand inside each other at the deepest, and
+    the first words and the element there (to find its line for a message)."""
+
+    depth: int = 0
+    words: str = ""
+    tag: str = ""  # the deepest element's
+
+
+@dataclass(frozen=True)
 class RenderedChapter:
     """A chapter turned into HTML, ready for a template, with what the checks need of it:
     every link and picture, and the raw HTML the author wrote, as rendered."""
@@ -142,3 +152,4 @@ class RenderedChapter:
     headings: tuple[Heading, ...] = ()
     targets: tuple[Target, ...] = ()
     raw_html: tuple = ()  # press.markdown.rawhtml.RawHtml records, in the order written
+    nesting: Nesting = Nesting()

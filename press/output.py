@@ -14,9 +14,12 @@ import tempfile
 from pathlib import Path
 
 TEMPORARY = re.compile(r"^\..+\.(\d+)\.[^.]+\.tmp$")
+# What the machine, not the pipeline, can be blamed for while files are written.
+MACHINE_FAULTS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EACCES,
+                  errno.EPERM, errno.EIO, errno.ENOTDIR, errno.EEXIST}
 
 
-class OutputError(Exception):
+class OutputError(OSError):
     """The machine would not let a file be written: the path, and the system's reason."""
 
     def __init__(self, path: Path | str, cause: str):
@@ -32,8 +35,10 @@ def fault(path: Path | str, error: OSError) -> OutputError:
     cause = error.strerror or str(error)
     if error.errno == errno.ENOSPC:
         cause = "the disk is full"
-    elif error.errno in (errno.EACCES, errno.EPERM):
+    elif error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         cause = "permission denied (a folder the build may not write to)"
+    elif error.errno in (errno.EEXIST, errno.ENOTDIR):
+        cause = "a file stands where a folder must be"
     return OutputError(path, cause)
 
 

@@ -6,8 +6,8 @@ import calendar
 import contextlib
 import io
 import logging
-import mimetypes
 import os
+import sys
 from collections.abc import Mapping
 from types import MappingProxyType
 from urllib.parse import unquote, urlsplit
@@ -24,12 +24,49 @@ FONTS = STYLES / "fonts"
 # Fontconfig reads this when WeasyPrint starts it: only the project's fonts exist.
 os.environ["FONTCONFIG_FILE"] = str(FONTS / "fonts.conf")
 
-import weasyprint  # noqa: E402  (after the font configuration above)
+
+def _load_weasyprint():
+    """Import WeasyPrint without searching the system for its C libraries.
+
+    WeasyPrint tries several names for each library (Pango, HarfBuzz, fontconfig ...);
+    for every name the dynamic loader does not know, cffi calls ctypes.util.find_library,
+    which runs ldconfig and the C compiler with temporary files: half of the 0.6 s that
+    importing WeasyPrint takes, and files read outside the project. Every list of names
+    holds the library's own file name, which the loader finds itself, so the search is
+    left out while WeasyPrint loads; should that fail on some system, it loads as usual.
+    It also reads the system's table of file types (/etc/mime.types), which differs from
+    machine to machine: Python's own table serves instead.
+    """
+    import ctypes.util
+    import mimetypes
+
+    mimetypes.knownfiles = []
+    mimetypes.init()
+
+    search = ctypes.util.find_library
+    ctypes.util.find_library = lambda name: None
+    try:
+        import weasyprint
+    except OSError:
+        for name in [name for name in sys.modules if name.split(".")[0] == "weasyprint"]:
+            del sys.modules[name]
+        ctypes.util.find_library = search
+        import weasyprint
+    finally:
+        ctypes.util.find_library = search
+    return weasyprint
+
+
+weasyprint = _load_weasyprint()
 
 LOGGER = logging.getLogger("press")
 
 
 NO_FILES: Mapping[str, bytes] = MappingProxyType({})
+# The kinds of file a theme holds (the mimetypes module would read the system's tables).
+THEME_TYPES = {".css": "text/css", ".ttf": "font/ttf", ".otf": "font/otf", ".woff": "font/woff",
+               ".woff2": "font/woff2", ".png": "image/png", ".jpg": "image/jpeg",
+               ".svg": "image/svg+xml", ".icc": "application/vnd.iccprofile"}
 
 # Every file reaches WeasyPrint under a fixed address, so nothing in the PDF depends on
 # the folder the handbook or the project lies in.
@@ -64,7 +101,7 @@ class SandboxedFetcher(weasyprint.URLFetcher):
             theme = (STYLES / path[len("/theme/styles/"):]).resolve()
             if theme.is_relative_to(STYLES.resolve()) and theme.is_file():
                 data = theme.read_bytes()
-                kind = mimetypes.guess_type(theme.name)[0] or "application/octet-stream"
+                kind = THEME_TYPES.get(theme.suffix, "application/octet-stream")
         if data is None:
             self.refused.append(url)
             raise ValueError(f"the build may not read {url}")

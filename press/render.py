@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
+from typing import NamedTuple
 
 import jinja2
 import lxml.html
@@ -12,7 +13,7 @@ from . import TEMPLATES
 from .markdown import make_markdown
 from .markdown.xrefs import resolve_targets
 from .qr import qr_svg
-from .model import PICTURE, Book, Heading, RenderedChapter, heading_id
+from .model import PICTURE, Book, Heading, Nesting, RenderedChapter, Target, heading_id
 
 # The HTML parser folds attribute names to lower case; SVG needs these back as written.
 SVG_ATTRIBUTES = {name.lower(): name for name in (
@@ -25,10 +26,8 @@ SVG_ATTRIBUTES = {name.lower(): name for name in (
 def render_chapter(book: Book, index: int) -> RenderedChapter:
     """One chapter's body as HTML, with its headings for contents and outline."""
     chapter = book.chapters[index]
-    html, headings, targets, raw_html = render_body(
-        chapter.body, chapter.source, {c.source: c.anchor for c in book.chapters})
-    return RenderedChapter(chapter=chapter, html=html, headings=headings, targets=targets,
-                           raw_html=raw_html)
+    body = render_body(chapter.body, chapter.source, {c.source: c.anchor for c in book.chapters})
+    return RenderedChapter(chapter, *body)
 
 
 def render_book(book: Book) -> tuple[RenderedChapter, ...]:
@@ -42,16 +41,39 @@ def shown_files(book: Book, chapters: tuple[RenderedChapter, ...]) -> set[str]:
     return names | ({book.metadata.cover} if book.metadata.cover else set())
 
 
-def render_body(body: str, current: str, anchors: Mapping[str, str]):
+class Body(NamedTuple):
+    """A chapter's body as rendered: the fields of a RenderedChapter after its chapter."""
+
+    html: str
+    headings: tuple[Heading, ...]
+    targets: tuple[Target, ...]
+    raw_html: tuple
+    nesting: Nesting
+
+
+def render_body(body: str, current: str, anchors: Mapping[str, str]) -> Body:
     """Markdown to the HTML that every edition is made from, parsed once and written out
-    again, so that what the checks see of it (its links and pictures, its raw HTML) is
-    exactly what the editions carry; with its headings, targets and raw HTML."""
+    again, so that what the checks see of it (its links and pictures, its raw HTML, how
+    deep it nests) is exactly what the editions carry."""
     converter = make_markdown(current, dict(anchors))
     fragment = parse_fragment(converter.convert(body))
     targets = resolve_targets(fragment, current, anchors)
     headings = tuple(Heading(int(element.tag[1]), _heading_words(element), element.get("id"))
                      for element in fragment.iter(*HEADINGS) if element.get("id"))
-    return serialize_fragment(fragment), headings, targets, tuple(converter.raw_html)
+    return Body(serialize_fragment(fragment), headings, targets, tuple(converter.raw_html),
+                _nesting(fragment))
+
+
+def _nesting(fragment) -> Nesting:
+    """How many elements deep the fragment's deepest element stands, and its first words."""
+    deepest, depth, stack = fragment, 0, [(child, 1) for child in fragment]
+    while stack:
+        element, level = stack.pop()
+        if level > depth:
+            deepest, depth = element, level
+        stack.extend((child, level + 1) for child in element)
+    words = " ".join("".join(deepest.itertext()).split()[:3]) if depth else ""
+    return Nesting(depth, words, deepest.tag if depth else "")
 
 
 def _heading_words(heading) -> str:

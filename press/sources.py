@@ -104,8 +104,8 @@ def read(root: Path, name: str, limit: int | None = None) -> bytes:
 
 def walk(root: Path, exclude: Iterable[Path] = ()) -> Iterator[tuple[str, Path | None, str]]:
     """Every entry of the handbook folder ``root`` (resolved) but hidden ones, folder by
-    folder in name order, links not followed: (name, the file, "") for a file, (name, None, where it leads) for a
-    link. Entries in ``exclude`` (an output folder inside the handbook) are left out."""
+    folder in name order, links not followed: (name, the file, "") for a file, (name, None,
+    where it leads) for a link. Paths in ``exclude`` (what builds write there) are left out."""
     excluded = {Path(os.path.realpath(path)) for path in exclude}
     for folder, folders, files in os.walk(root):
         here = Path(folder)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 import shutil
+import struct
+import zlib
 from pathlib import Path
 from textwrap import dedent
 
@@ -24,7 +26,7 @@ CHAPTERS = frozenset({"01-welcome.md", "03-the-work.md", "06-pros-and-cons.md"})
 
 def render(source: str, current: str = CURRENT, chapters: frozenset[str] = CHAPTERS) -> str:
     """The HTML of a dedented Markdown source, rendered as a chapter of the handbook is."""
-    return render_body(dedent(source), current, chapter_anchors(sorted(chapters)))[0]
+    return render_body(dedent(source), current, chapter_anchors(sorted(chapters))).html
 
 
 def assert_renders(source: str, expected: str, current: str = CURRENT,
@@ -111,6 +113,21 @@ def picture(kind: str = "png", size: int = 4) -> bytes:
     return output.getvalue()
 
 
+def png_of(width: int, height: int) -> bytes:
+    """A black PNG of any size, its rows packed eight pixels a byte: a 30000 x 30000 one
+    (900 megapixels) takes 110 KB, a decompression bomb for a naive reader."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+    packer = zlib.compressobj(9)
+    row = bytes(1 + (width + 7) // 8)  # the filter byte, then the pixels
+    rows = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)  # 1 bit grey
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", rows)
+            + chunk(b"IEND", b""))
+
+
 SHIPPED_FONTS = {"Charis-SIL", "Charis-SIL-Bold", "Charis-SIL-Italic", "Charis-SIL-Bold-Italic",
                  "Inter", "Inter-Italic", "Inter-Semi-Bold", "Inter-Semi-Bold-Italic",
                  "Inter-Bold", "JetBrains-Mono", "JetBrains-Mono-Bold", "Noto-Emoji",
@@ -134,3 +151,15 @@ def embedded_fonts(reader: pypdf.PdfReader) -> set[str]:
                 (number, font["/BaseFont"])
             names.add(font["/BaseFont"].split("+", 1)[1])
     return names
+
+
+def drawn_streams(page) -> bytes:
+    """Everything a PDF page draws: its content and that of the forms it shows, nested."""
+    def forms(resources):
+        for xobject in resources.get("/XObject", {}).values():
+            xobject = xobject.get_object()
+            if xobject["/Subtype"] == "/Form":
+                yield xobject.get_data()
+                yield from forms(xobject.get("/Resources", {}))
+
+    return b"".join([page.get_contents().get_data(), *forms(page["/Resources"])])

@@ -487,6 +487,47 @@ def test_angle_bracket_autolink_is_not_html(tmp_path):
         """) == []
 
 
+@pytest.mark.parametrize(("body", "expected"), [
+    ('A <span class="x"\nonclick="alert(1)">button</span>.',
+     ["guide/01-start.md:4: error: the attribute 'onclick' is not allowed on <span>"]),
+    ('Intro.\n\n<iframe\n  src="https://example.org/video"></iframe>',
+     ["guide/01-start.md:6: error: the HTML tag <iframe> is not allowed"]),
+    ('<SCRIPT>alert(1)</SCRIPT> and <Span Class="x" OnClick="y">z</Span>',
+     ["guide/01-start.md:4: error: the HTML tag <script> is not allowed",
+      "guide/01-start.md:4: error: the attribute 'onclick' is not allowed on <span>"]),
+    ('A <span class="x" title=">" onmouseover="steal()">z</span>.',
+     ["guide/01-start.md:4: error: the attribute 'title' is not allowed on <span>",
+      "guide/01-start.md:4: error: the attribute 'onmouseover' is not allowed on <span>"]),
+    ('<abbr title="<script>">not a script</abbr>', []),
+    ('See [below].\n\n[below]: javascript:alert(1)',
+     ["guide/01-start.md:6: error: the link 'javascript:alert(1)' uses 'javascript:'"]),
+    ('[Click](jav&#97;script:alert(1)) now.',
+     ["guide/01-start.md:4: error: the link 'javascript:alert(1)' uses 'javascript:'"]),
+    ('[elsewhere](//example.org/page)',
+     ["guide/01-start.md:4: error: the link '//example.org/page' has no scheme: it would "
+      "lead to another site by the reader's own"]),
+    ('Files: <ftp://example.org/file> and\n<file:///etc/passwd>.',
+     ["guide/01-start.md:4: error: the link 'ftp://example.org/file' uses 'ftp:'",
+      "guide/01-start.md:5: error: the link 'file:///etc/passwd' uses 'file:'"]),
+    ("![A chart](https://example.org/chart.png 'a title')",
+     ["guide/01-start.md:4: error: the image 'https://example.org/chart.png' is a remote "
+      "address"]),
+    ("![A chart of\nsalaries](https://example.org/chart.png)",
+     ["guide/01-start.md:5: error: the image 'https://example.org/chart.png' is a remote "
+      "address"]),
+    ("![A chart][chart] and ![chart]\n\n[chart]: https://example.org/chart.png",
+     ["guide/01-start.md:6: error: the image 'https://example.org/chart.png' is a remote "
+      "address"]),
+    ("![A chart](//example.org/chart.png)",
+     ["guide/01-start.md:4: error: the image '//example.org/chart.png' is a remote address"]),
+], ids=["attribute-on-the-next-line", "tag-over-two-lines", "upper-case",
+        "quoted-angle-bracket", "tag-in-an-attribute-value", "reference-definition",
+        "entity-in-the-scheme", "scheme-relative", "autolinks", "single-quoted-title",
+        "alt-text-over-two-lines", "reference-pictures", "scheme-relative-picture"])
+def test_no_way_of_writing_html_links_or_pictures_gets_past_the_checks(tmp_path, body, expected):
+    assert errors(tmp_path, f"---\ntitle: Start\n---\n{body}\n") == expected
+
+
 # Damaged and undrawable characters
 
 

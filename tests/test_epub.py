@@ -24,7 +24,7 @@ from press.sources import STYLES, load_book
 from press.styles import custom_properties
 
 from .conftest import EVERY_FEATURE, FIRST_HANDBOOK
-from .helpers import build_edition, copy_handbook
+from .helpers import MINIMAL_BOOK, build_edition, copy_handbook, write_handbook
 
 NS = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/",
       "x": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops",
@@ -301,6 +301,34 @@ def test_cover_image_from_book_yaml_is_used(tmp_path):
     folder = copy_handbook(EVERY_FEATURE, tmp_path / "covered", "cover: images/shapes.png\n")
     built = build_epub(folder, tmp_path / "out")
     assert built.archive.read("EPUB/_cover.png") == (folder / "images/shapes.png").read_bytes()
+
+
+def test_an_authors_files_never_take_the_epubs_own_names(tmp_path):
+    """Pictures called as the EPUB's own files are, or with a space in their names, are
+    packed beside them, each once, and the cover stays the printed design."""
+    names = ["_cover.png", "_nav.xhtml.png", "styles/book.png", "images/a b.png"]
+    colours = ["red", "green", "blue", "orange"]
+    files = {name: picture_of(colour) for name, colour in zip(names, colours)}
+    body = "\n\n".join(f"![{colour}](<{name}>)" for name, colour in zip(names, colours))
+    folder = write_handbook(tmp_path / "names", {
+        "book.yaml": MINIMAL_BOOK, "01-a.md": f"---\ntitle: A\nsummary: S.\n---\n\n{body}\n",
+        **files})
+    built = build_epub(folder, tmp_path / "out")
+    members = built.archive.namelist()
+    assert len(members) == len(set(members))
+    page = built.xml("EPUB/01-a.xhtml")
+    shown = {image.get("alt"): built.archive.read("EPUB/" + image.get("src"))
+             for image in page.iter(f"{{{NS['x']}}}img")}
+    assert shown == {colour: files[name] for name, colour in zip(names, colours)}
+    cover = Image.open(io.BytesIO(built.archive.read("EPUB/_cover.png"))).convert("RGB")
+    assert cover.size[0] > 1000  # the printed cover's design, not the author's red square
+    assert epubcheck_messages(built.path, tmp_path) == []
+
+
+def picture_of(colour: str) -> bytes:
+    output = io.BytesIO()
+    Image.new("RGB", (8, 8), colour).save(output, format="PNG")
+    return output.getvalue()
 
 
 def test_all_builds_every_edition(small_handbook, tmp_path, capsys):

@@ -18,9 +18,10 @@ from hypothesis import strategies as st
 from press.build import load_and_check, print_html
 from press.cli import main
 from press.epub import chapter_file, picture_files, xhtml_body
+from press import limits
 from press.findings import SourceError
 
-from .helpers import picture, write_handbook
+from .helpers import picture, png_of, write_handbook
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "40"))
 FUZZING = "FUZZ_EXAMPLES" in os.environ
@@ -52,7 +53,7 @@ def ratings(sound: bool):
 def blocks(draw, sound: bool, name: str) -> str:
     """A block of chapter ``name``; ``#part`` leads somewhere only in 02-b.md."""
     words = text(sound)
-    kind = draw(st.integers(0, 11))
+    kind = draw(st.integers(0, 14))
     if kind == 0:
         return f"{draw(pick(sound, ['##', '###'], ['#', '####']))} {draw(words)}"
     if kind == 1:
@@ -94,6 +95,33 @@ def blocks(draw, sound: bool, name: str) -> str:
         return f"{draw(words)}[^n{kind}]\n\n[^n{kind}]: {draw(words)}"
     if kind == 10:
         return f"- {draw(words)}\n    - {draw(words)}\n\n1. {draw(words)}"
+    if kind == 11:  # HTML over several lines, or hiding in attribute values
+        return draw(pick(sound, ['<abbr\ntitle="t">T</abbr>', '<span\n  class="c">s</span>',
+                                 "<!-- a note\nover two lines -->", '<abbr title="<b>">x</abbr>'],
+                         ['<span class="x"\nonclick="y">s</span>', '<iframe\nsrc="x"></iframe>',
+                          '<span title=">" onclick="x">s</span>', "<SCRIPT>x</SCRIPT>",
+                          '<span title="x', "<div>\n<style>p{}</style>\n</div>"]))
+    if kind == 12:  # reference links and pictures, shortcut ones too
+        if draw(st.booleans()):
+            use = draw(st.sampled_from(["![{t}][{r}]", "![{r}]"]))
+            target = draw(pick(sound, ["images/p.png", "images/p.svg"],
+                               ["http://127.0.0.1:9/p.png", "//127.0.0.1:9/p.png",
+                                "images/outside.png", "../x.png"]))
+        else:
+            use = draw(st.sampled_from(["[{t}][{r}]", "[{r}]", "[{t}][]"]))
+            target = draw(pick(sound, ["02-b.md", "https://example.org", "mailto:a@example.org"],
+                               ["javascript:alert(1)", "//example.org/x", "ftp://x",
+                                "03-nope.md", "images/p.png", "jav&#97;script:x"]))
+        return use.format(t=draw(words), r=LABEL) + f"\n\n[{LABEL}]: {target}"
+    if kind == 13:  # too big or too deep to build, or just short of it
+        depth = draw(pick(sound, [3, 8], [limits.MAX_DEPTH + 1, 200]))
+        size = draw(pick(sound, [40, 200], [limits.MAX_WORD + 1]))
+        return draw(st.sampled_from([
+            "> " * depth + draw(words), "- " * depth + draw(words),
+            "".join(f"{'    ' * level}- {level}\n" for level in range(depth)),
+            "y" * size,
+            "[stars:3] " * draw(pick(sound, [30], [limits.MAX_RATINGS + 1])),
+            f"![A bomb](images/{draw(pick(sound, ['p.png'], ['bomb.png']))})"]))
     return draw(words)
 
 
@@ -106,15 +134,16 @@ def chapters(draw, name: str, sound: bool) -> str:
     values = {key: draw(text(True)) for key in keys}
     fence = "---" if sound else draw(st.sampled_from(["---", "---", ""]))
     header = f"{fence}\n" + "".join(f"{key}: {values[key]!r}\n" for key in keys) + f"{fence}\n"
-    body = "\n\n".join(draw(st.lists(blocks(sound, name), min_size=0, max_size=8)))
+    body = "\n\n".join(block.replace(LABEL, f"ref{number}") for number, block in  # one each
+                         enumerate(draw(st.lists(blocks(sound, name), min_size=0, max_size=8))))
     heading = "## Part\n\n" if name == "02-b.md" else ""
     return header + "\n" + heading + body + "\n"
 
 
 @st.composite
-def handbooks(draw) -> tuple[bool, dict[str, str | bytes]]:
-    """Whether the handbook is sound (it must build), and its files; a handbook drawn as
-    broken may happen to be sound too."""
+def handbooks(draw) -> tuple[bool, dict[str, str | bytes], dict[str, str]]:
+    """Whether the handbook is sound (it must build), its files, and the symbolic links in
+    it (name: where it leads); a handbook drawn as broken may happen to be sound too."""
     sound = draw(st.booleans())
     book_yaml = "title: A handbook\nlanguage: en-GB\n"
     extra = {"page_size": pick(sound, ["A5", "A4", "Letter"], ["A3"]),
@@ -133,11 +162,26 @@ def handbooks(draw) -> tuple[bool, dict[str, str | bytes]]:
                                      "images/p.svg": SVG}
     if not sound and draw(st.integers(0, 5)) == 0:
         files["01-a.md"] = draw(st.binary(min_size=1, max_size=40))  # not UTF-8, or not text
-    return sound, files
+    if not sound:
+        files["images/bomb.png"] = BOMB
+    # Symbolic links: inside the handbook (followed), or out of it, or nowhere (refused).
+    links = {}
+    for name, inside in draw(st.lists(st.sampled_from(LINKED), unique=True, max_size=2)):
+        targets = ([inside] if inside else []) + ([] if sound else OUTSIDE_TARGETS)
+        if targets:
+            links[name] = draw(st.sampled_from(targets))
+    return sound, files, links
 
 
+LABEL = "\x00label\x00"  # a reference's label, made unique in its chapter
+
+# Files that may be links, and where a link that stays inside the handbook may lead.
+LINKED = [("03-c.md", "02-b.md"), ("images/q.png", "p.png"), ("images/outside.png", "p.png"),
+          ("book.yaml", None)]
+OUTSIDE_TARGETS = ["../outside.md", "../outside.png", "/etc/passwd", "nowhere"]
 PNG = picture("png")
 SVG = picture("svg")
+BOMB = png_of(20_000, 20_000)  # 400 megapixels in 60 KB
 
 # A sound handbook that links to a heading in the other chapter and one in its own: it is
 # tried first, so every run builds at least one handbook the whole way.
@@ -145,7 +189,7 @@ SOUND = (True, {"book.yaml": "title: A handbook\nlanguage: en-GB\ndate: 2026-01-
                 "01-a.md": "---\ntitle: A\nsummary: S.\n---\n\nSee [the part](02-b.md#part).\n",
                 "02-b.md": "---\ntitle: B\nsummary: S.\n---\n\n## Part\n\n"
                            "Back to [the part](#part) and ![A picture](images/p.png).\n",
-                "images/p.png": PNG})
+                "images/p.png": PNG}, {"images/q.png": "p.png"})
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -162,10 +206,16 @@ def report_count():
 @given(case=handbooks())
 @example(case=SOUND)
 def test_pipeline_builds_or_reports_source_errors(case):
-    sound, files = case
+    sound, files, links = case
     GENERATED["handbooks"] += 1
     with tempfile.TemporaryDirectory() as directory:
         folder = write_handbook(Path(directory) / "fuzzed", files)
+        write_handbook(Path(directory), {"outside.md": "---\ntitle: Out\n---\n\nOutside.\n",
+                                         "outside.png": PNG})
+        for name, target in links.items():  # "../" leads out of the handbook from any depth
+            (folder / name).unlink(missing_ok=True)
+            (folder / name).symlink_to("../" * name.count("/") + target
+                                       if target.startswith("../") else target)
         try:
             checked = load_and_check(folder, "fuzzed")
         except SourceError as error:

@@ -12,12 +12,13 @@ import pytest
 import zxingcpp
 from PIL import ImageCms
 
+from press import inks
 from press.cli import main
 from press.imposition import BLEED, booklet_order, crop_mark_lines, padded_pages
 
 from .conftest import EVERY_FEATURE
 from .helpers import (MINIMAL_BOOK, MINIMAL_CHAPTER, SHIPPED_FONTS, build_edition, copy_handbook,
-                      embedded_fonts, minimal_book, write_handbook)
+                      drawn_streams, embedded_fonts, minimal_book, write_handbook)
 
 MM = 72 / 25.4
 A5 = (148 * MM, 210 * MM)
@@ -113,6 +114,25 @@ def test_press_inks_only_pictures_and_keeps_code_samples_as_written(tmp_path):
                    pypdf.PdfReader(build_edition(folder, "print", tmp_path / "out")).pages)
     assert 'fill="currentColor"' in text
     assert "device-cmyk" not in text
+
+
+def test_press_inks_svg_pictures_as_xml_whatever_their_encoding(tmp_path):
+    """A Latin-1 SVG whose text says "black" and a shape drawn by <use href="#bad">: the
+    press PDF builds, keeps the text and the shape, and paints the shape in CMYK ink."""
+    latin = ('<?xml version="1.0" encoding="ISO-8859-1"?>\n<svg xmlns="http://www.w3.org/2000/'
+             'svg" viewBox="0 0 200 20"><text y="15" font-size="12">Café black</text></svg>')
+    used = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 4"><defs><rect id="bad" '
+            'width="4" height="4" fill="#cc0000"/></defs><use href="#bad"/></svg>')
+    folder = write_handbook(tmp_path / "svg", {
+        "book.yaml": MINIMAL_BOOK, "images/latin.svg": latin.encode("latin-1"),
+        "images/used.svg": used,
+        "01-only.md": "---\ntitle: T\nsummary: S.\n---\n\n![Words](images/latin.svg)\n\n"
+                      "![A red square](images/used.svg)\n"})
+    reader = pypdf.PdfReader(build_edition(folder, "print", tmp_path / "out"))
+    assert "Café black" in " ".join(page.extract_text() for page in reader.pages)
+    red = inks.cmyk(0xcc, 0, 0).removeprefix("device-cmyk(").removesuffix(")")
+    drawn = b"".join(drawn_streams(page) for page in reader.pages)
+    assert re.search(rb"/DeviceCMYK (cs|CS)\s+" + re.escape(red.encode()) + rb" (scn|SCN)", drawn)
 
 
 def test_cover_colour_runs_into_the_bleed_and_stops_there(press_pdf):

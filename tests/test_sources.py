@@ -339,3 +339,26 @@ def test_chapter_listed_twice_in_book_yaml(guide):
         """, "01-welcome.md": WELCOME})
     assert findings_of(guide) == [  # on the line that lists it again
         "guide/book.yaml:5: error: chapters: '01-welcome.md' is listed twice"]
+
+
+def test_a_control_character_in_a_yaml_value_is_an_error(guide):
+    write_handbook(guide, {"book.yaml": 'title: "Bad\\0title"\nlanguage: en-GB\n',
+                           "01-welcome.md": WELCOME})
+    assert first_lines(guide) == [
+        "guide/book.yaml:1: error: title: holds a control character (U+0000) that no reader "
+        "can show"]
+
+
+def test_a_control_character_in_a_chapter_is_an_error_on_its_line(guide):
+    write_handbook(guide, {"book.yaml": BOOK_YAML,
+                           "01-welcome.md": "---\ntitle: Welcome\n---\nText.\nA \x00 and \x1b.\n"})
+    assert first_lines(guide) == [
+        "guide/01-welcome.md:5: error: a control character (U+0000) that no reader can show",
+        "guide/01-welcome.md:5: error: a control character (U+001B) that no reader can show"]
+
+
+def test_a_chapter_that_cannot_be_read_is_an_error_not_a_crash(guide):
+    write_handbook(guide, {"book.yaml": BOOK_YAML + "chapters: [01-welcome.md, 02-folder.md]\n",
+                           "01-welcome.md": WELCOME})
+    (guide / "02-folder.md").mkdir()  # a folder where a chapter file was expected
+    assert first_lines(guide) == ["guide/02-folder.md: error: this file is a folder, not a file"]

@@ -15,7 +15,7 @@ from press import inks, svg
 from press.pdf import render_pdf
 from press.sources import load_book
 
-from .helpers import MINIMAL_BOOK, MINIMAL_CHAPTER, write_handbook
+from .helpers import MINIMAL_BOOK, MINIMAL_CHAPTER, drawn_streams, write_handbook
 
 SVG_OPEN = ('<svg xmlns="http://www.w3.org/2000/svg" '
             'xmlns:xlink="http://www.w3.org/1999/xlink">')
@@ -265,7 +265,7 @@ def test_weasyprint_draws_device_cmyk_from_attributes_style_attributes_and_style
     pdf, _ = render_pdf(book, '<html lang="en"><img src="p.svg" alt="p">', {"p.svg": picture},
                         press=True)
     page = pypdf.PdfReader(io.BytesIO(pdf)).pages[0]
-    streams = b"".join([page.get_contents().get_data(), *_content_streams(page["/Resources"])])
+    streams = drawn_streams(page)
     painted = re.findall(rb"/DeviceCMYK (?:cs|CS)\s+([\d. ]+) (?:scn|SCN)", streams)
     expected = [inks.cmyk(*rgb) for rgb in ((255, 0, 0), (0, 255, 0), (0, 0, 255), (255, 0, 0))]
     # No ink for the transparent fill, and black in black ink alone, as text is printed.
@@ -273,11 +273,3 @@ def test_weasyprint_draws_device_cmyk_from_attributes_style_attributes_and_style
     assert [f"device-cmyk({values.decode()})" for values in painted] == expected
     assert b"/a0.5 gs" in streams  # the half-transparent red keeps its alpha
     assert not re.search(rb"(^|\s)[\d.]+ [\d.]+ [\d.]+ (rg|RG)\s", streams)
-
-
-def _content_streams(resources):
-    for xobject in resources.get("/XObject", {}).values():
-        xobject = xobject.get_object()
-        if xobject["/Subtype"] == "/Form":
-            yield xobject.get_data()
-            yield from _content_streams(xobject.get("/Resources", {}))
