@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from press.cli import prepare_builder, publish  # noqa: E402
+from press.cli import publish, ready_to_build  # noqa: E402
 from press.timing import STAGES, TIMES  # noqa: E402
 
 
@@ -23,7 +23,7 @@ def main(argv: list[str]) -> int:
     # Stage times are added up in this process, so they are taken from a build without
     # helpers, in a process made ready as a helper is.
     if show_stages:
-        prepare_builder()
+        ready_to_build()
     status = publish(["pdf", "epub"], [(book, str(book)) for book in books], output,
                      parallel=not show_stages)
     if show_stages:

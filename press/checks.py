@@ -26,8 +26,8 @@ from .model import ID_SEPARATOR, PICTURE, Book, Chapter, RenderedChapter, Target
 from .render import render_book, shown_files
 from .limits import MAX_ELEMENTS_DEEP, MAX_PICTURE_PIXELS, too_deep
 from . import svg
-from .sources import (MISSING, OUTSIDE, TOO_LARGE, Unreadable, display, picture_problem,
-                      picture_type, read_files)
+from .sources import (MISSING, OUTSIDE, TOO_LARGE, TOO_MUCH, Unreadable, display,
+                      picture_problem, picture_type, read_files)
 from .styles import font_cmap, font_faces
 
 FENCE = re.compile(r"^(`{3,}|~{3,})")  # Python-Markdown's fences start at the margin
@@ -82,12 +82,16 @@ def check_cover(book: Book, pictures: Pictures) -> list[Finding]:
     """The cover must open as the PNG or JPEG it is (book.yaml's errors say if it is not one)."""
     cover = book.metadata.cover
     data = pictures.files.get(cover) if cover else None
+    shown = display(book.display_folder, "book.yaml")
+    if isinstance(data, Unreadable) and data.kind == TOO_MUCH:
+        return [Finding("E237", shown, book.cover_line, f"cover: '{cover}' {data.reason}",
+                        "save the pictures smaller: a photograph for a page needs one or two "
+                        "megabytes")]
     if not isinstance(data, bytes) or picture_type(data) not in ("image/png", "image/jpeg"):
         return []  # reported with book.yaml
     problem = pictures.problem(cover)
     if problem is None:
         return []
-    shown = display(book.display_folder, "book.yaml")
     if problem == "damaged":
         return [Finding("E106", shown, book.cover_line, f"cover: '{cover}' cannot be read: it "
                         "is damaged", "open it in an image editor and save it again")]
@@ -243,9 +247,10 @@ def _check_picture(chapter: Chapter, number: int | None, target: Target,
         found.append(Finding("E207", path, number, f"the image '{shown}' is outside the "
                              f"handbook folder{link}", "a handbook is self-contained: copy the "
                              "picture into its images/ folder"))
-    elif isinstance(data, Unreadable) and data.kind == TOO_LARGE:
+    elif isinstance(data, Unreadable) and data.kind in (TOO_LARGE, TOO_MUCH):
         found.append(Finding("E237", path, number, f"the image '{shown}' {data.reason}",
-                             "save it smaller: a picture for a page needs a few megabytes"))
+                             "save the pictures smaller: a photograph for a page needs one "
+                             "or two megabytes"))
     elif isinstance(data, Unreadable) or data is None:
         reason = "does not exist" if data is None or data.kind == MISSING else data.reason
         found.append(Finding("E208", path, number, f"the image '{shown}' {reason}"))

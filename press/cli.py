@@ -210,15 +210,20 @@ def publish(editions: list[str], folders: list[tuple[Path, str]], output: Path,
 
 
 def prepare_builder(parent: int) -> None:
-    """Make this process ready to build: it ends with the command line's process, leaves
-    Ctrl-C to it, has the pipeline loaded and collects garbage less often.
+    """Make this helper process ready to build: it ends with the command line's process
+    (``parent``) and leaves Ctrl-C to it."""
+    _end_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the command line stops the helpers itself
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # and ends them so: at once
+    ready_to_build()
+
+
+def ready_to_build() -> None:
+    """Have the pipeline loaded, and garbage collected less often.
 
     Laying out a book makes millions of short-lived objects; Python's collector, run every
     700 of them over a heap of hundreds of thousands, took a fifth of the layout time.
     """
-    _end_with_parent(parent)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the command line stops the helpers itself
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # and ends them so: at once
     from . import build, pdf  # noqa: F401  (loaded now, while the sources are checked)
 
     gc.freeze()  # what is loaded lives as long as the process: the collector skips it

@@ -7,9 +7,14 @@ import re
 import uuid
 from pathlib import Path
 
-from pypdf import PageObject, PdfReader, PdfWriter, Transformation
+from pypdf import PageObject, PdfReader, PdfWriter, Transformation, apply_configuration
 from pypdf.generic import (ArrayObject, ByteStringObject, DecodedStreamObject, NameObject,
                            RectangleObject)
+
+
+# The PDFs read here are the pipeline's own: pypdf's guard against hostile files, no stream
+# over 75 MB, would refuse a page that shows a large photograph in CMYK.
+OWN_PDF = {"maximum_declared_stream_length": 1 << 30}
 
 
 def booklet_order(count: int) -> list[tuple[int, int]]:
@@ -60,7 +65,11 @@ def impose_booklet(source: bytes, target: Path) -> int:
     Each side of a sheet holds two pages, centred on the paper; printed on both
     sides (flip on the short edge), folded and stapled, the sheets read in order.
     """
-    reader = PdfReader(io.BytesIO(source))
+    with apply_configuration(**OWN_PDF):
+        return _impose(PdfReader(io.BytesIO(source)), target)
+
+
+def _impose(reader: PdfReader, target: Path) -> int:
     width = float(reader.pages[0].mediabox.width)
     height = float(reader.pages[0].mediabox.height)
     paper_width, paper_height = sheet_size(width, height)
@@ -109,7 +118,11 @@ def finish_press_pdf(source: bytes, identifier: str) -> bytes:
     TrimBox stays the page; BleedBox is the page plus the 3 mm bleed; MediaBox
     grows by a slug that holds the marks, in registration colour (all four inks).
     """
-    reader = PdfReader(io.BytesIO(source))
+    with apply_configuration(**OWN_PDF):
+        return _finish_press_pdf(PdfReader(io.BytesIO(source)), identifier)
+
+
+def _finish_press_pdf(reader: PdfReader, identifier: str) -> bytes:
     writer = PdfWriter(clone_from=reader)
     _stable_identifiers(writer, identifier)
     for page in writer.pages:

@@ -14,15 +14,16 @@ from .findings import Finding
 from .model import Book, Chapter
 
 MAX_BOOK_YAML_BYTES = 64 * 1024
-MAX_CHAPTER_BYTES = 512 * 1024
-MAX_HANDBOOK_BYTES = 1024 * 1024  # every chapter together
+MAX_CHAPTER_BYTES = 128 * 1024
+MAX_HANDBOOK_BYTES = 256 * 1024  # every chapter together: some 300 pages
 MAX_CHAPTERS = 200
 MAX_DEPTH = 20  # lists, quotes and callouts inside each other
 MAX_ELEMENTS_DEEP = 100  # elements inside each other once rendered (emphasis, HTML too)
 MAX_WORD = 1000  # characters without a space or line break between them
-MAX_RATINGS = 1000  # in one chapter
-MAX_PICTURE_BYTES = 32 * 1024 * 1024
-MAX_PICTURE_PIXELS = 50_000_000
+MAX_RATINGS = 1000  # in the whole handbook
+MAX_PICTURE_BYTES = 16 * 1024 * 1024
+MAX_PICTURES_BYTES = 32 * 1024 * 1024  # every picture and the cover together
+MAX_PICTURE_PIXELS = 25_000_000  # a 6000 x 4000 photograph
 
 KIB = 1024
 
@@ -41,17 +42,18 @@ def size(count: int) -> str:
 
 
 def check_limits(book: Book) -> list[Finding]:
-    """Every chapter's nesting, words and ratings, against the limits: the first line in
-    each chapter that passes each limit."""
-    findings = []
+    """Every chapter's nesting and words, and the handbook's ratings, against the limits:
+    the first line in each chapter that passes each limit."""
+    findings, ratings = [], 0
     for chapter in book.chapters:
-        findings += check_chapter_limits(chapter)
+        found, ratings = check_chapter_limits(chapter, ratings)
+        findings += found
     return findings
 
 
-def check_chapter_limits(chapter: Chapter) -> list[Finding]:
+def check_chapter_limits(chapter: Chapter, ratings: int = 0) -> tuple[list[Finding], int]:
+    """A chapter's findings, and the count of ratings with the ``ratings`` before it."""
     found: dict[str, Finding] = {}  # one finding a limit a chapter: the first line past it
-    ratings = 0
     for offset, line in enumerate(chapter.body.split("\n")):
         number = chapter.body_line + offset
         depth = nesting_depth(line)
@@ -68,13 +70,14 @@ def check_chapter_limits(chapter: Chapter) -> list[Finding]:
                 f"a word of {len(word.group(0))} characters without a space: at most "
                 f"{MAX_WORD} are built", "break it with spaces, or make a long address a link "
                 "with words: [the guide](https://...)")
-        ratings += len(RATING.findall(line))
-        if ratings > MAX_RATINGS and "E235" not in found:
+        before, ratings = ratings, ratings + len(RATING.findall(line))
+        if before <= MAX_RATINGS < ratings:
             found["E235"] = Finding(
                 "E235", chapter.display_path, number,
-                f"this chapter has more than {MAX_RATINGS} star ratings, which is as many as "
-                "a chapter may hold", "split the chapter, or rate fewer things")
-    return list(found.values())
+                f"with this line the handbook has more than {MAX_RATINGS} star ratings, "
+                "which is as many as a handbook may hold", "rate fewer things, or make it "
+                "several handbooks")
+    return list(found.values()), ratings
 
 
 def too_deep(path: str, line: int | None, depth: int | None) -> Finding:

@@ -22,15 +22,15 @@ from . import STYLES, config
 from .config import CONTROL
 from .findings import Finding, SourceError
 from .limits import (MAX_BOOK_YAML_BYTES, MAX_CHAPTER_BYTES, MAX_CHAPTERS, MAX_HANDBOOK_BYTES,
-                     MAX_PICTURE_BYTES, MAX_PICTURE_PIXELS, size)
+                     MAX_PICTURE_BYTES, MAX_PICTURE_PIXELS, MAX_PICTURES_BYTES, size)
 from .model import Book, Chapter, Metadata, chapter_anchors
 
 FRONT_MATTER_FENCE = re.compile(r"^---[ \t]*$")
 IMAGE_SIGNATURES = {b"\x89PNG\r\n\x1a\n": "PNG", b"\xff\xd8\xff": "JPEG"}
 
 # Why a path of the handbook is not read.
-MISSING, OUTSIDE, BROKEN, NOT_A_FILE, TOO_LARGE, FAILED = (
-    "missing", "outside", "broken", "not a file", "too large", "failed")
+MISSING, OUTSIDE, BROKEN, NOT_A_FILE, TOO_LARGE, TOO_MUCH, FAILED = (
+    "missing", "outside", "broken", "not a file", "too large", "too much", "failed")
 
 
 class Unreadable(Exception):
@@ -50,6 +50,7 @@ class Unreadable(Exception):
             BROKEN: f"is a link that leads nowhere ('{self.detail}')",
             NOT_A_FILE: "is a folder, not a file",
             TOO_LARGE: f"is larger than the {self.detail} a build reads",
+            TOO_MUCH: f"takes the handbook's pictures past the {self.detail} a build reads",
             FAILED: f"cannot be read: {self.detail}",
         }[self.kind]
 
@@ -345,11 +346,16 @@ def read_files(book: Book, names: Iterable[str]) -> dict[str, bytes | Unreadable
     """The files of the handbook that its editions show (pictures, the cover), each read
     once through ``read``: its bytes, or why it is not read."""
     files: dict[str, bytes | Unreadable] = {}
+    total = 0
     for name in sorted(set(names)):
         try:
             files[name] = read(book.folder, name, MAX_PICTURE_BYTES)
         except Unreadable as unreadable:
             files[name] = unreadable
+            continue
+        total += len(files[name])
+        if total > MAX_PICTURES_BYTES:
+            files[name] = Unreadable(name, TOO_MUCH, size(MAX_PICTURES_BYTES))
     return files
 
 

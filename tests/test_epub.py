@@ -304,15 +304,17 @@ def test_cover_image_from_book_yaml_is_used(tmp_path):
 
 
 def test_an_authors_files_never_take_the_epubs_own_names(tmp_path):
-    """Pictures called as the EPUB's own files are, or with a space in their names, are
-    packed beside them, each once, and the cover stays the printed design."""
+    """Pictures and chapters called as the EPUB's own files are, or with a space in their
+    names, are packed beside them, each once, and the cover stays the printed design."""
     names = ["_cover.png", "_nav.xhtml.png", "styles/book.png", "images/a b.png"]
     colours = ["red", "green", "blue", "orange"]
     files = {name: picture_of(colour) for name, colour in zip(names, colours)}
     body = "\n\n".join(f"![{colour}](<{name}>)" for name, colour in zip(names, colours))
+    chapters = {name: f"---\ntitle: {name}\nsummary: S.\n---\n\nText.\n"
+                for name in ("_nav.md", "toc.md", "media.md")}  # as if the EPUB's own
     folder = write_handbook(tmp_path / "names", {
         "book.yaml": MINIMAL_BOOK, "01-a.md": f"---\ntitle: A\nsummary: S.\n---\n\n{body}\n",
-        **files})
+        **files, **chapters})
     built = build_epub(folder, tmp_path / "out")
     members = built.archive.namelist()
     assert len(members) == len(set(members))

@@ -33,11 +33,11 @@ def test_a_word_of_100000_letters(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("line", [
-    "".join(f"{'    ' * depth}- level {depth}\n" for depth in range(500)),
+    "".join(f"{'    ' * depth}- level {depth}\n" for depth in range(200)),
     "> " * 300 + "deep\n",
-    "- " * 300 + "deep\n",
+    "- " * 500 + "deep\n",
     "".join(f"{'    ' * depth}!!! note\n" for depth in range(60)) + "    " * 60 + "deep\n",
-], ids=["lists-500-deep", "quotes-300-deep", "lists-on-one-line", "callouts-60-deep"])
+], ids=["lists-200-deep", "quotes-300-deep", "lists-500-deep-on-one-line", "callouts-60-deep"])
 def test_nesting_hundreds_deep(tmp_path, capsys, line):
     folder = handbook(tmp_path, line)
     (finding,) = refusal(folder, capsys)
@@ -79,13 +79,29 @@ def test_nesting_as_deep_as_allowed_builds_every_edition(tmp_path):
     assert main(["all", str(folder), "--output", str(tmp_path / "out")]) == 0
 
 
-def test_50000_ratings_in_one_chapter(tmp_path, capsys):
+def test_more_ratings_than_a_handbook_may_hold(tmp_path, capsys):
     body = "[stars:3] " * 10 + "\n"  # ten a line, as tersely as they can be written
-    folder = handbook(tmp_path, body * 5_000)
+    folder = handbook(tmp_path, body * (limits.MAX_RATINGS // 10 + 1))
     line = 6 + limits.MAX_RATINGS // 10  # the line of the first rating past the limit
     assert refusal(folder, capsys) == [
-        f"{folder}/01-a.md:{line}: error: this chapter has more than {limits.MAX_RATINGS} "
-        "star ratings, which is as many as a chapter may hold"]
+        f"{folder}/01-a.md:{line}: error: with this line the handbook has more than "
+        f"{limits.MAX_RATINGS} star ratings, which is as many as a handbook may hold"]
+
+
+def test_50000_ratings_in_one_chapter_are_refused_before_they_are_read(tmp_path, capsys):
+    folder = handbook(tmp_path, ("[stars:3] " * 10 + "\n") * 5_000)
+    (finding,) = refusal(folder, capsys)
+    assert f"{folder}/01-a.md:" in finding and "a build reads" in finding  # too large a file
+
+
+def test_ratings_are_counted_across_the_handbook(tmp_path, capsys):
+    half = "[stars: 4/5]\n\n" * (limits.MAX_RATINGS // 2)
+    folder = write_handbook(tmp_path / "big", {"book.yaml": MINIMAL_BOOK, "01-a.md": FRONT + half,
+                                               "02-b.md": FRONT + half + "[stars: 1/5]\n"})
+    line = 6 + 2 * (limits.MAX_RATINGS // 2)  # after the second chapter's own half
+    assert refusal(folder, capsys) == [
+        f"{folder}/02-b.md:{line}: error: with this line the handbook has more than "
+        f"{limits.MAX_RATINGS} star ratings, which is as many as a handbook may hold"]
 
 
 def test_a_50_mb_chapter(tmp_path, capsys):
@@ -158,6 +174,19 @@ def test_a_picture_file_too_large_to_read(tmp_path, capsys):
         f"{limits.size(limits.MAX_PICTURE_BYTES)} a build reads"]
 
 
+def test_pictures_that_together_pass_the_limit(tmp_path, capsys):
+    each = limits.MAX_PICTURE_BYTES - 1024
+    count = limits.MAX_PICTURES_BYTES // each + 1
+    pictures = {f"images/{number}.png": picture() + bytes(each - len(picture()))
+                for number in range(count)}
+    body = "".join(f"![Picture {number}](images/{number}.png)\n\n" for number in range(count))
+    folder = handbook(tmp_path, body, **pictures)
+    last = 6 + 2 * (count - 1)
+    assert refusal(folder, capsys)[-1] == (
+        f"{folder}/01-a.md:{last}: error: the image 'images/{count - 1}.png' takes the "
+        f"handbook's pictures past the {limits.size(limits.MAX_PICTURES_BYTES)} a build reads")
+
+
 def test_the_shipped_handbooks_are_far_from_every_limit():
     """Every real handbook builds: the shipped ones use a small part of each limit."""
     from press.sources import load_book
@@ -173,5 +202,5 @@ def test_the_shipped_handbooks_are_far_from_every_limit():
         assert max(limits.nesting_depth(line) for body in text for line in body.split("\n")) \
             * 4 <= limits.MAX_DEPTH
         assert max(len(word) for body in text for word in body.split()) * 4 <= limits.MAX_WORD
-        assert max(body.count("[stars:") for body in text) * 10 <= limits.MAX_RATINGS
+        assert sum(body.count("[stars:") for body in text) * 4 <= limits.MAX_RATINGS
         assert render_book(book)  # and they render

@@ -145,6 +145,22 @@ def test_a_picture_named_with_a_space_is_found_written_either_way(tmp_path, caps
     assert (status, lines) == (0, [])
 
 
+@pytest.mark.parametrize("svg", [
+    '<style>@import url(theme.css);</style><rect width="4" height="4"/>',
+    '<style>@import "theme.css";</style><rect width="4" height="4"/>',
+    '<rect width="4" height="4" style="fill: url(other.svg#paint)"/>',
+], ids=["import-url", "import-string", "paint-from-another-file"])
+def test_an_svg_that_imports_or_paints_from_another_file_is_refused(tmp_path, capsys, svg):
+    picture_file = f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 4">{svg}</svg>'
+    folder = handbook(tmp_path, "![A picture](images/p.svg)\n",
+                      **{"images/p.svg": picture_file, "images/theme.css": "rect { fill: red }",
+                         "images/other.svg": picture("svg")})
+    status, lines = run("all", folder, tmp_path / "out", capsys)
+    assert status == 2 and lines[0].startswith(
+        f"{folder}/01-a.md:6: error: the picture 'images/p.svg' refers to '")
+    assert "outside itself" in lines[0] and not (tmp_path / "out").exists()
+
+
 TRACE = textwrap.dedent("""
     import os, sys
     log = os.open(sys.argv[1], os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
