@@ -15,7 +15,7 @@ from pathlib import Path
 
 from . import PROJECT
 from .output import remove, write_atomically
-from .sources import walk
+from .sources import Unreadable, open_file, walk
 
 PROJECT_INPUTS = ("press", "styles", "templates", "requirements.txt")
 OUTPUT_NAMES = {"pdf": "{slug}.pdf", "epub": "{slug}.epub", "print": "{slug}-print.pdf",
@@ -65,9 +65,17 @@ def handbook_digest(folder: Path, output: Path | None = None) -> bytes:
     folder = folder.resolve()
     for name, path, link in walk(folder, outputs(output, folder.name) if output else []):
         digest.update(name.encode() + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest() if path else
+        digest.update(_file_digest(folder, name) if path else
                       b"link\0" + link.encode(errors="surrogateescape"))
     return digest.digest()
+
+
+def _file_digest(folder: Path, name: str) -> bytes:
+    try:
+        with open_file(folder, name) as file:
+            return hashlib.file_digest(file, "sha256").digest()
+    except (Unreadable, OSError):  # gone or unreadable since the walk: the build will say
+        return b"unreadable\0"
 
 
 def edition_digest(handbook: bytes, edition: str) -> str:

@@ -24,7 +24,7 @@ from .markdown.ratings import PATTERN as RATING_PATTERN, parse_rating
 from .markdown.rawhtml import ALLOWED, RawHtml
 from .model import ID_SEPARATOR, PICTURE, Book, Chapter, RenderedChapter, Target
 from .render import render_book, shown_files
-from .limits import MAX_ELEMENTS_DEEP, MAX_PICTURE_PIXELS, too_deep
+from .limits import MAX_ELEMENTS_DEEP, too_deep
 from . import svg
 from .sources import (MISSING, OUTSIDE, TOO_LARGE, TOO_MUCH, Unreadable, display,
                       picture_problem, picture_type, read_files)
@@ -95,7 +95,7 @@ def check_cover(book: Book, pictures: Pictures) -> list[Finding]:
     if problem == "damaged":
         return [Finding("E106", shown, book.cover_line, f"cover: '{cover}' cannot be read: it "
                         "is damaged", "open it in an image editor and save it again")]
-    return [_too_many_pixels(shown, book.cover_line, f"cover: '{cover}'", problem)]
+    return [_too_big_to_draw(shown, book.cover_line, f"cover: '{cover}'", problem)]
 
 
 def check_fact_sheet(book: Book, anchors: dict[str, set[str]]) -> list[Finding]:
@@ -262,7 +262,7 @@ def _check_picture(chapter: Chapter, number: int | None, target: Target,
                              "is damaged, or not the kind of picture its name says",
                              "open it in an image editor and save it again as PNG, JPEG or SVG"))
     elif problem:
-        found.append(_too_many_pixels(path, number, f"the image '{shown}'", problem))
+        found.append(_too_big_to_draw(path, number, f"the image '{shown}'", problem))
     elif picture_type(data) == "image/svg+xml":
         for reference in svg.outside_references(data):
             found.append(Finding("E217", path, number, f"the picture '{shown}' refers to "
@@ -272,10 +272,11 @@ def _check_picture(chapter: Chapter, number: int | None, target: Target,
     return found
 
 
-def _too_many_pixels(path: str, number: int | None, what: str, size: str) -> Finding:
-    return Finding("E236", path, number, f"{what} has {size}: at most "
-                   f"{MAX_PICTURE_PIXELS // 1_000_000} million pixels are built",
-                   "scale it down: 3000 x 2000 pixels print sharp on a full A4 page")
+def _too_big_to_draw(path: str, number: int | None, what: str, problem: str) -> Finding:
+    hint = ("simplify the drawing, or save it as a PNG" if "drawing" in problem
+            or "elements" in problem else
+            "scale it down: 3000 x 2000 pixels print sharp on a full A4 page")
+    return Finding("E236", path, number, f"{what} {problem}", hint)
 
 
 def _check_link(book: Book, chapter: Chapter, number: int | None, target: Target,

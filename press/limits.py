@@ -24,6 +24,8 @@ MAX_RATINGS = 1000  # in the whole handbook
 MAX_PICTURE_BYTES = 16 * 1024 * 1024
 MAX_PICTURES_BYTES = 32 * 1024 * 1024  # every picture and the cover together
 MAX_PICTURE_PIXELS = 25_000_000  # a 6000 x 4000 photograph
+MAX_SVG_BYTES = 1024 * 1024  # a drawing: a diagram takes tens of kilobytes
+MAX_SVG_ELEMENTS = 10_000
 
 KIB = 1024
 

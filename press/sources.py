@@ -16,13 +16,14 @@ import warnings
 from dataclasses import fields as dataclass_fields
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
-from typing import Iterable, Iterator
+from typing import BinaryIO, Iterable, Iterator
 
 from . import STYLES, config
 from .config import CONTROL
 from .findings import Finding, SourceError
 from .limits import (MAX_BOOK_YAML_BYTES, MAX_CHAPTER_BYTES, MAX_CHAPTERS, MAX_HANDBOOK_BYTES,
-                     MAX_PICTURE_BYTES, MAX_PICTURE_PIXELS, MAX_PICTURES_BYTES, size)
+                     MAX_PICTURE_BYTES, MAX_PICTURE_PIXELS, MAX_PICTURES_BYTES, MAX_SVG_BYTES,
+                     MAX_SVG_ELEMENTS, size)
 from .model import Book, Chapter, Metadata, chapter_anchors
 
 FRONT_MATTER_FENCE = re.compile(r"^---[ \t]*$")
@@ -88,13 +89,21 @@ def locate(root: Path, name: str) -> Path:
     return real
 
 
-def read(root: Path, name: str, limit: int | None = None) -> bytes:
-    """The bytes of the file ``name`` of the handbook folder ``root``, through ``locate``;
-    Unreadable if it is larger than ``limit`` bytes (its ``line``: where the limit falls)."""
+def open_file(root: Path, name: str) -> BinaryIO:
+    """The file ``name`` of the handbook folder ``root``, opened for reading through
+    ``locate``: the file the name was resolved to, and no link put in its place since."""
     real = locate(root, name)
-    try:  # the file the name was resolved to, and no link put in its place since
-        handle = os.open(real, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
-        with os.fdopen(handle, "rb") as file:
+    try:
+        return os.fdopen(os.open(real, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC), "rb")
+    except OSError as error:
+        raise Unreadable(name, FAILED, error.strerror or str(error)) from None
+
+
+def read(root: Path, name: str, limit: int | None = None) -> bytes:
+    """The bytes of the file ``name`` of the handbook folder ``root``, through ``open_file``;
+    Unreadable if it is larger than ``limit`` bytes (its ``line``: where the limit falls)."""
+    try:
+        with open_file(root, name) as file:
             data = file.read() if limit is None else file.read(limit + 1)
     except OSError as error:
         raise Unreadable(name, FAILED, error.strerror or str(error)) from None
@@ -360,7 +369,8 @@ def read_files(book: Book, names: Iterable[str]) -> dict[str, bytes | Unreadable
 
 
 def picture_problem(data: bytes) -> str | None:
-    """Why a picture's bytes cannot be shown (damaged, or too many pixels), else None.
+    """Why a picture's bytes cannot be shown: "damaged", or what makes it too big to draw
+    ("has 8000 x 6000 pixels: at most 25 million pixels are built"); else None.
 
     A PNG or JPEG is decoded whole, since a damaged file fails only there; its size
     is read from its header first, so that a small file that would unpack to
@@ -370,12 +380,17 @@ def picture_problem(data: bytes) -> str | None:
 
     from . import svg
 
+    pixels = f"at most {MAX_PICTURE_PIXELS // 1_000_000} million pixels are built"
     kind = picture_type(data)
     if kind == "image/svg+xml":
+        if len(data) > MAX_SVG_BYTES:
+            return f"is larger than the {size(MAX_SVG_BYTES)} a drawing may be"
         try:
-            svg.parse(data)
+            elements = sum(1 for _ in svg.parse(data).iter())
         except svg.UnreadableSvg:
             return "damaged"
+        if elements > MAX_SVG_ELEMENTS:
+            return f"has {elements} elements: at most {MAX_SVG_ELEMENTS} are drawn"
         return None
     if kind is None:
         return "damaged"
@@ -385,10 +400,10 @@ def picture_problem(data: bytes) -> str | None:
             with PIL.Image.open(io.BytesIO(data)) as picture:
                 width, height = picture.size
                 if width * height > MAX_PICTURE_PIXELS:
-                    return f"{width} x {height} pixels"
+                    return f"has {width} x {height} pixels: {pixels}"
                 picture.load()
         except (PIL.Image.DecompressionBombError, PIL.Image.DecompressionBombWarning):
-            return "too many pixels"
+            return f"has too many pixels: {pixels}"
         except (OSError, SyntaxError, ValueError):
             return "damaged"
     return None

@@ -187,6 +187,20 @@ def test_pictures_that_together_pass_the_limit(tmp_path, capsys):
         f"handbook's pictures past the {limits.size(limits.MAX_PICTURES_BYTES)} a build reads")
 
 
+def test_a_drawing_too_big_to_draw(tmp_path, capsys):
+    shapes = "".join(f'<rect x="{n % 100}" y="{n // 100}" width="1" height="1"/>'
+                     for n in range(limits.MAX_SVG_ELEMENTS))
+    drawing = f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100">{shapes}</svg>'
+    huge = drawing.replace("</svg>", "<!--" + "x" * limits.MAX_SVG_BYTES + "--></svg>")
+    folder = handbook(tmp_path, "![Squares](images/many.svg)\n\n![Heavy](images/heavy.svg)\n",
+                      **{"images/many.svg": drawing, "images/heavy.svg": huge})
+    assert refusal(folder, capsys) == [
+        f"{folder}/01-a.md:6: error: the image 'images/many.svg' has "
+        f"{limits.MAX_SVG_ELEMENTS + 1} elements: at most {limits.MAX_SVG_ELEMENTS} are drawn",
+        f"{folder}/01-a.md:8: error: the image 'images/heavy.svg' is larger than the "
+        f"{limits.size(limits.MAX_SVG_BYTES)} a drawing may be"]
+
+
 def test_the_shipped_handbooks_are_far_from_every_limit():
     """Every real handbook builds: the shipped ones use a small part of each limit."""
     from press.sources import load_book
