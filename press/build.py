@@ -133,14 +133,10 @@ class Editions:
         path = temporary(target)
         try:
             result = write(path)
-        except OutputError:
+        except BaseException as error:
             path.unlink(missing_ok=True)
-            raise
-        except OSError as error:
-            path.unlink(missing_ok=True)
-            raise fault(target, error) from None
-        except BaseException:
-            path.unlink(missing_ok=True)
+            if isinstance(error, OSError) and not isinstance(error, OutputError):
+                raise fault(target, error) from None
             raise
         return Built(self.book, edition, target, path, result if count is None else count, unit)
 

@@ -51,9 +51,10 @@ def _project_digest() -> bytes:
 
 
 def outputs(output: Path, slug: str) -> list[Path]:
-    """What builds write into ``output`` for the handbook ``slug``: no part of the handbook,
-    should the output folder lie inside it, or be it."""
-    return [output, *(output_path(output, slug, edition) for edition in OUTPUT_NAMES)]
+    """The files builds write into ``output`` for the handbook ``slug``: no part of the
+    handbook, should the output folder lie inside it (its stamps and temporary files are
+    hidden files, which no handbook holds)."""
+    return [output_path(output, slug, edition) for edition in OUTPUT_NAMES]
 
 
 def handbook_digest(folder: Path, output: Path | None = None) -> bytes:
@@ -64,7 +65,7 @@ def handbook_digest(folder: Path, output: Path | None = None) -> bytes:
     digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode() + b"\0")
     folder = folder.resolve()
     for name, path, link in walk(folder, outputs(output, folder.name) if output else []):
-        digest.update(name.encode() + b"\0")
+        digest.update(os.fsencode(name) + b"\0")  # any name the file system holds
         digest.update(_file_digest(folder, name) if path else
                       b"link\0" + link.encode(errors="surrogateescape"))
     return digest.digest()

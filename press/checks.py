@@ -17,18 +17,20 @@ from urllib.parse import urlsplit
 
 import ftfy
 
+from .config import CONTROL
 from .findings import WARNING, Finding, closest
 from .markdown.callouts import KINDS
 from .markdown.captions import CAPTION
 from .markdown.ratings import PATTERN as RATING_PATTERN, parse_rating
 from .markdown.rawhtml import ALLOWED, RawHtml
+from .markdown.xrefs import FOOTNOTE_LINKS
 from .model import ID_SEPARATOR, PICTURE, Book, Chapter, RenderedChapter, Target
 from .render import render_book, shown_files
 from .limits import MAX_ELEMENTS_DEEP, too_deep
 from . import svg
 from .sources import (MISSING, OUTSIDE, TOO_LARGE, TOO_MUCH, Unreadable, display,
                       picture_problem, picture_type, read_files)
-from .styles import font_cmap, font_faces
+from .styles import font_cmap, font_faces, selected_classes
 
 FENCE = re.compile(r"^(`{3,}|~{3,})")  # Python-Markdown's fences start at the margin
 CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
@@ -44,6 +46,7 @@ LINK_SCHEMES = ("http", "https", "mailto")
 # Text that UTF-8 read as cp1252 or Latin-1 leaves behind.
 MOJIBAKE = re.compile(r"â€|â€™|Ã[\u0080-\u00bf]|Ã[ƒ‚©¨¢§¤¶¼½®¯]|Â[\u00a0-\u00bf]|ï»¿|\ufffd")
 THAI = re.compile(r"[\u0e00-\u0e7f]")
+CHARACTER_REFERENCE = re.compile(r"&#([0-9]{1,10}|[xX][0-9a-fA-F]{1,8});")
 NOT_DRAWN = {"\u200d", "\ufe0f", "\ufe0e", "\u200b", "\u2060", "\u00ad"}
 
 
@@ -257,19 +260,34 @@ def _check_picture(chapter: Chapter, number: int | None, target: Target,
     elif not name.lower().endswith(IMAGE_TYPES):
         found.append(Finding("E209", path, number, f"the image '{shown}' is not a PNG, "
                              "JPEG or SVG file"))
+    elif picture_type(data) == "image/svg+xml" and (refused := _svg_findings(path, number,
+                                                                            shown, data)):
+        found += refused
     elif (problem := pictures.problem(name)) == "damaged":
         found.append(Finding("E209", path, number, f"the image '{shown}' cannot be read: it "
                              "is damaged, or not the kind of picture its name says",
                              "open it in an image editor and save it again as PNG, JPEG or SVG"))
     elif problem:
         found.append(_too_big_to_draw(path, number, f"the image '{shown}'", problem))
-    elif picture_type(data) == "image/svg+xml":
-        for reference in svg.outside_references(data):
-            found.append(Finding("E217", path, number, f"the picture '{shown}' refers to "
-                                 f"'{reference[:60]}', outside itself",
-                                 "a picture must hold everything it shows (small data: "
-                                 "images inside it are fine); builds never fetch other files"))
     return found
+
+
+def _svg_findings(path: str, number: int | None, shown: str, data: bytes) -> list[Finding]:
+    """What an SVG picture refers to outside itself, and what in it runs code (an external
+    entity is one of the first, though the safe reading refuses it as damaged)."""
+    try:
+        references = svg.outside_references(data)
+        active = svg.active_content(data) if not references else []
+    except svg.UnreadableSvg:
+        return []  # judged damaged with the other pictures
+    return [Finding("E217", path, number, f"the picture '{shown}' refers to "
+                    f"'{reference[:60]}', outside itself",
+                    "a picture must hold everything it shows (small PNG and JPEG data: "
+                    "pictures inside it are fine); builds never fetch other files")
+            for reference in references] + [
+        Finding("E218", path, number, f"the picture '{shown}' holds {what}, which runs code "
+                "or shows another page", "export the drawing again as plain SVG, or as PNG")
+        for what in active]
 
 
 def _too_big_to_draw(path: str, number: int | None, what: str, problem: str) -> Finding:
@@ -339,6 +357,12 @@ def _check_html(path: str, place: tuple[int, str] | None, raw: RawHtml) -> list[
             if name not in ALLOWED[tag.name]:
                 found.append(Finding("E215", path, line_at(tag.offset), f"the attribute "
                                      f"'{name}' is not allowed on <{tag.name}>"))
+        for name in tag.classes:
+            if name in own_classes():
+                found.append(Finding("E215", path, line_at(tag.offset), f"the class '{name}' "
+                                     "is one of the handbook's own, which would give the text "
+                                     "its look and place", f"name it otherwise, such as "
+                                     f"'my-{name}'"))
     if raw.unfinished:
         found.append(Finding("E214", path, line_at(len(raw.text)), "this HTML is not closed: "
                              f"'{raw.text.strip()[:40]}'", "end the tag with '>', or write "
@@ -390,8 +414,17 @@ class Locator:
 
 
 def check_text(book: Book, path: str, number: int, text: str) -> list[Finding]:
-    """Damaged characters and characters that no font of the handbook can draw."""
+    """Damaged characters, characters that no font of the handbook can draw, and
+    references to characters that no reader can show (``&#2;``)."""
     found = []
+    for reference in CHARACTER_REFERENCE.finditer(text):
+        code = int(reference.group(1)[1:], 16) if reference.group(1)[0] in "xX" \
+            else int(reference.group(1))
+        if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF or (
+                code < 0x110000 and CONTROL.match(chr(code))):
+            found.append(Finding("E222", path, number, f"'{reference.group(0)}' stands for a "
+                                 f"control character (U+{min(code, 0x10FFFF + 1):04X}) that no "
+                                 "reader can show", "delete it"))
     thai = book.metadata.language.lower().startswith("th")
     match = MOJIBAKE.search(text) or (None if thai else THAI.search(text))
     if match:
@@ -411,6 +444,12 @@ def check_text(book: Book, path: str, number: int, text: str) -> list[Finding]:
                              f"'{character}' (U+{ord(character):04X})",
                              "use another character, or add a font that has it to the theme"))
     return found
+
+
+@lru_cache(maxsize=None)
+def own_classes() -> frozenset[str]:
+    """The class names the pipeline gives its own markup and styles: not for authors."""
+    return selected_classes() | frozenset(FOOTNOTE_LINKS)
 
 
 @lru_cache(maxsize=None)

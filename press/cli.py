@@ -1,24 +1,23 @@
-"""The command line: python publish.py FORMAT [HANDBOOK ...] [--output DIR]."""
+"""The command line: python publish.py COMMAND [HANDBOOK ...] [--output DIR] [--strict]."""
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import ctypes
-import gc
 import os
 import signal
 import sys
 import threading
 import traceback
-from multiprocessing import Pool
 from pathlib import Path
 
 from . import PROJECT
 from .cache import (OUTPUT_NAMES, STAMPS, edition_digest, forget, handbook_digest, outputs,
                     remember, up_to_date)
 from .findings import SourceError
-from .output import MACHINE_FAULTS, OutputError, fault, prepare, remove_temporaries, replace
+from .helpers import HelperDied, Helpers
+from .output import (MACHINE_FAULTS, OutputError, fault, locked, prepare, remove_temporaries,
+                     replace)
 
 COMMANDS = {
     "pdf": "the PDF for screens and office printers (<slug>.pdf)",
@@ -42,8 +41,9 @@ class Parser(argparse.ArgumentParser):
 
 def make_parser() -> argparse.ArgumentParser:
     parser = Parser(prog="publish.py", description="Publish careers handbooks from Markdown.")
-    parser.add_argument("command", choices=list(COMMANDS), metavar="COMMAND",
-                        help="; ".join(f"{name}: {text}" for name, text in COMMANDS.items()))
+    parser.add_argument("command", type=command, metavar="COMMAND",
+                        help="; ".join(f"{name}: {text}" for name, text in COMMANDS.items())
+                        + "; several editions joined by commas (pdf,epub) build in one run")
     parser.add_argument("handbooks", nargs="*", metavar="HANDBOOK",
                         help="handbook folders (default: every folder in chapters/ with a "
                              "book.yaml)")
@@ -79,6 +79,11 @@ def _main(argv: list[str] | None) -> int:
     except SourceError as error:
         _report(error)
         return 2
+    except HelperDied:
+        print("publish.py: error: a build process ended before its work was done (it was "
+              "stopped, or the machine ran out of memory); no file was changed",
+              file=sys.stderr)
+        return 1
     except OSError as error:
         if not isinstance(error, OutputError) and error.errno not in MACHINE_FAULTS:
             return _internal_error()
@@ -160,8 +165,21 @@ def _output(given: str) -> Path:
     return output
 
 
-def _run(command: str, folders: list[tuple[Path, str]], output: Path, strict: bool) -> int:
-    editions = [] if command == "check" else list(OUTPUT_NAMES) if command == "all" else [command]
+def command(word: str) -> list[str]:
+    """The editions a command's first word names (none for ``check``): ``pdf,epub``, ``all``."""
+    if word in ("check", "all"):
+        return [] if word == "check" else list(OUTPUT_NAMES)
+    parts = word.split(",")
+    for part in parts:
+        if part not in OUTPUT_NAMES:
+            raise argparse.ArgumentTypeError(
+                f"invalid choice: '{part}' (choose from {', '.join(COMMANDS)}, or editions "
+                "joined by commas)")
+    return list(dict.fromkeys(parts))
+
+
+def _run(editions: list[str], folders: list[tuple[Path, str]], output: Path,
+         strict: bool) -> int:
     return publish(editions, folders, output, strict)
 
 
@@ -189,64 +207,23 @@ def publish(editions: list[str], folders: list[tuple[Path, str]], output: Path,
     groups = sum(len(edition_groups(list(digests))) for _, _, digests in wanted)
     # Helper processes, one a core, start before the sources are checked, so that each loads
     # the layout engine while this process reads and checks the handbooks.
-    helpers = None
-    if parallel and groups:
-        helpers = Pool(min(groups, os.cpu_count() or 1), initializer=prepare_builder,
-                       initargs=(os.getpid(),))
+    helpers = Helpers(min(groups, os.cpu_count() or 1)) if parallel and groups else None
     try:
         status = _check_and_build(editions, wanted, output, strict, helpers)
     except BaseException:
         if helpers is not None:
-            helpers.terminate()  # nothing of theirs is wanted now
-            helpers.join()
+            helpers.stop()
         if editions:  # what they, or this process, left half-written
             remove_temporaries(output, own=True)
             remove_temporaries(output / STAMPS, own=True)
         raise
     if helpers is not None:
         helpers.close()
-        helpers.join()
     return status
 
 
-def prepare_builder(parent: int) -> None:
-    """Make this helper process ready to build: it ends with the command line's process
-    (``parent``) and leaves Ctrl-C to it."""
-    _end_with_parent(parent)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the command line stops the helpers itself
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # and ends them so: at once
-    ready_to_build()
-
-
-def ready_to_build() -> None:
-    """Have the pipeline loaded, and garbage collected less often.
-
-    Laying out a book makes millions of short-lived objects; Python's collector, run every
-    700 of them over a heap of hundreds of thousands, took a fifth of the layout time.
-    """
-    from . import build, pdf  # noqa: F401  (loaded now, while the sources are checked)
-
-    gc.freeze()  # what is loaded lives as long as the process: the collector skips it
-    gc.set_threshold(20_000, 20, 100)
-
-
-PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent ends
-
-
-def _end_with_parent(parent: int) -> None:
-    """Have the kernel end this helper the moment the command line's process ends, so that
-    no helper of a killed build writes anything afterwards."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):
-        pass  # not Linux: the command line terminates its helpers itself
-    if os.getppid() != parent:  # the parent ended before the request took hold
-        os._exit(1)
-
-
 def _check_and_build(editions: list[str], wanted: list, output: Path, strict: bool,
-                     helpers: Pool | None) -> int:
+                     helpers: Helpers | None) -> int:
     from .build import load_and_check  # the pipeline loads only when there is work to do
 
     checked, findings = [], []
@@ -275,28 +252,38 @@ def _check_and_build(editions: list[str], wanted: list, output: Path, strict: bo
             for handbook, (_, _, digests) in zip(checked, wanted)
             for group in edition_groups(list(digests))]
     if helpers is not None:
-        results = helpers.map(_build, jobs, chunksize=1)
+        results = helpers.map(_build, jobs)
     else:
         results = [_build(job) for job in jobs]
     built = {(handbook.book.slug, edition): made for (handbook, group, _), files in
              zip(jobs, results) for edition, made in zip(group, files)}
-    commit(output, [(built[(handbook.book.slug, edition)], digest)
-                    for handbook, (_, _, digests) in zip(checked, wanted)
-                    for edition, digest in digests.items()])
+    made = []
+    for handbook, (folder, _, digests) in zip(checked, wanted):
+        # Sources saved while the build ran: the files are put in place, but no stamp says
+        # they were made from the sources as they are now.
+        now = handbook_digest(folder, output)
+        made += [(built[(handbook.book.slug, edition)],
+                  digest if edition_digest(now, edition) == digest else None)
+                 for edition, digest in digests.items()]
+    commit(output, made)
     return 0
 
 
 def commit(output: Path, built: list) -> None:
     """Put every edition made into place, and report it, in the order of the editions, book
     by book: first every stamp that would describe an old file is dropped, then the files
-    take their names, then their stamps are written. A build stopped anywhere leaves no
-    stamp that describes a file wrongly: at worst an edition is built again."""
+    take their names, then their stamps (where there is a digest) are written. A build
+    stopped anywhere leaves no stamp that describes a file wrongly: at worst an edition is
+    built again. Builds into one folder at once take their turns here."""
+    with locked(output / STAMPS / ".lock"):
+        for made, _ in built:
+            forget(output, made.book.slug, made.edition)
+        for made, _ in built:
+            replace(made.temporary, made.path)
+        for made, digest in built:
+            if digest is not None:
+                remember(output, made.book.slug, made.edition, digest)
     for made, _ in built:
-        forget(output, made.book.slug, made.edition)
-    for made, _ in built:
-        replace(made.temporary, made.path)
-    for made, digest in built:
-        remember(output, made.book.slug, made.edition, digest)
         unit = made.unit if made.count != 1 else made.unit.rstrip("s")
         count = f" ({made.count} {unit})" if made.count else ""
         print(f"{made.book.display_folder} -> {made.path}{count}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import posixpath
 import re
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -100,10 +101,12 @@ def url(node: yaml.Node) -> str:
 
 
 def relative_path(node: yaml.Node) -> str:
+    """A path inside the handbook folder, as the build names files there (``./c.png`` and
+    ``images//c.png`` are ``c.png`` and ``images/c.png``)."""
     value = text(node)
     if value.startswith("/") or "\\" in value or ".." in value.split("/"):
         raise Invalid(f"'{value}' must be a path inside the handbook folder")
-    return value
+    return posixpath.normpath(value)
 
 
 def link_list(node: yaml.Node) -> tuple[str, ...]:

@@ -77,13 +77,14 @@ def chapter_file(chapter) -> str:
 def picture_files(names) -> dict[str, str]:
     """Where each picture of the handbook (its path in the folder) lives in the EPUB: under
     media/, where none of the EPUB's own files are, its name cut down to letters, digits
-    and ``._-/`` (which need no escaping in an address), made unique where two meet."""
+    and ``._-/`` (which need no escaping in an address), made unique where two meet, in
+    any case (a reading system's file system may not tell A.png from a.png)."""
     files: dict[str, str] = {}
     for name in sorted(names):
         safe = "media/" + re.sub(r"[^A-Za-z0-9._/-]", "-", name).replace("/.", "/-")
         stem, dot, suffix = safe.rpartition(".")
         number = 1
-        while safe in files.values():
+        while safe.casefold() in {taken.casefold() for taken in files.values()}:
             number += 1
             safe = f"{stem}-{number}{dot}{suffix}"
         files[name] = safe

@@ -1,19 +1,25 @@
 """The output folder: files written under temporary names, renamed into place together, and
 the machine's faults (a read-only folder, a full disk) as one-line messages.
 
-A temporary file's name carries the process that writes it (``.<name>.<pid>.<random>.tmp``),
-so that a later build can tell the leftovers of a killed build from another build's work.
+A temporary file's name carries the machine and the process that write it
+(``.<name>.<host>.<pid>.<random>.tmp``), so that a later build can tell the leftovers of a
+killed build from another build's work, here or on another machine sharing the folder.
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import fcntl
 import os
 import re
+import socket
 import tempfile
 from pathlib import Path
 
-TEMPORARY = re.compile(r"^\..+\.(\d+)\.[^.]+\.tmp$")
+HOST = re.sub(r"[^A-Za-z0-9-]", "-", socket.gethostname()) or "host"
+# Our temporary files: an edition's, a stamp's, or the probe of a folder.
+TEMPORARY = re.compile(r"^\.(?:.+\.(?:pdf|epub|digest)|probe)\.([A-Za-z0-9-]+)\.(\d+)\.[^.]+\.tmp$")
 # What the machine, not the pipeline, can be blamed for while files are written.
 MACHINE_FAULTS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EACCES,
                   errno.EPERM, errno.EIO, errno.ENOTDIR, errno.EEXIST}
@@ -47,7 +53,7 @@ def prepare(folder: Path) -> None:
     the leftovers of killed builds in it are removed."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        handle, probe = tempfile.mkstemp(prefix=f".probe.{os.getpid()}.", suffix=".tmp",
+        handle, probe = tempfile.mkstemp(prefix=f".probe.{HOST}.{os.getpid()}.", suffix=".tmp",
                                          dir=folder)
         os.close(handle)
         os.unlink(probe)
@@ -59,8 +65,8 @@ def prepare(folder: Path) -> None:
 def temporary(target: Path) -> Path:
     """A new empty temporary file beside ``target``, to be renamed onto it when complete."""
     try:
-        handle, name = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp",
-                                        dir=target.parent)
+        handle, name = tempfile.mkstemp(prefix=f".{target.name}.{HOST}.{os.getpid()}.",
+                                        suffix=".tmp", dir=target.parent)
         os.close(handle)
         os.chmod(name, 0o666 & ~_umask())  # as open() would have made it, not mkstemp's 0600
     except OSError as error:
@@ -95,6 +101,21 @@ def write_atomically(target: Path, data: bytes) -> None:
         raise
 
 
+@contextlib.contextmanager
+def locked(path: Path):
+    """Hold the lock file ``path`` (made if need be) while the block runs: one process at
+    a time, the others wait their turn."""
+    try:
+        handle = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    except OSError as error:
+        raise fault(path.parent, error) from None
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)  # and the lock with it
+
+
 def remove(path: Path) -> None:
     try:
         path.unlink(missing_ok=True)
@@ -111,8 +132,10 @@ def remove_temporaries(folder: Path, own: bool) -> None:
         return
     for name in names:
         match = TEMPORARY.match(name)
-        if match and (not _running(int(match.group(1))) or (
-                own and int(match.group(1)) == os.getpid())):
+        if not match or match.group(1) != HOST:
+            continue  # not ours, or another machine's
+        pid = int(match.group(2))
+        if not _running(pid) or (own and pid == os.getpid()):
             try:
                 (folder / name).unlink()
             except OSError:

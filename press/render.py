@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Mapping
 from typing import NamedTuple
 
@@ -11,9 +12,11 @@ import lxml.html
 
 from . import TEMPLATES
 from .markdown import make_markdown
+from .markdown.rawhtml import FORBIDDEN
 from .markdown.xrefs import resolve_targets
 from .qr import qr_svg
-from .model import PICTURE, Book, Heading, Nesting, RenderedChapter, Target, heading_id
+from .model import (ID_SEPARATOR, PICTURE, Book, Heading, Nesting, RenderedChapter, Target,
+                    chapter_anchors, heading_id)
 
 # The HTML parser folds attribute names to lower case; SVG needs these back as written.
 SVG_ATTRIBUTES = {name.lower(): name for name in (
@@ -57,11 +60,54 @@ def render_body(body: str, current: str, anchors: Mapping[str, str]) -> Body:
     deep it nests) is exactly what the editions carry."""
     converter = make_markdown(current, dict(anchors))
     fragment = parse_fragment(converter.convert(body))
+    _drop_forbidden_characters(fragment)
     targets = resolve_targets(fragment, current, anchors)
+    own = {**chapter_anchors([current]), **anchors}[current]
+    _keep_ids_apart(fragment, own + ID_SEPARATOR)
     headings = tuple(Heading(int(element.tag[1]), _heading_words(element), element.get("id"))
                      for element in fragment.iter(*HEADINGS) if element.get("id"))
     return Body(serialize_fragment(fragment), headings, targets, tuple(converter.raw_html),
                 _nesting(fragment))
+
+
+def _drop_forbidden_characters(fragment) -> None:
+    """Characters that XML forbids, from a reference such as ``&#2;`` (the checks refuse it),
+    are dropped, so that every edition can be written whatever the checks let through."""
+    for element in fragment.iter():
+        for name, value in element.attrib.items():
+            if FORBIDDEN.search(value):
+                element.set(name, FORBIDDEN.sub("", value))
+        if element.text and FORBIDDEN.search(element.text):
+            element.text = FORBIDDEN.sub("", element.text)
+        if element.tail and FORBIDDEN.search(element.tail):
+            element.tail = FORBIDDEN.sub("", element.tail)
+
+
+def _keep_ids_apart(fragment, prefix: str) -> None:
+    """Every id in the chapter under the chapter's ``prefix``, unique, and without spaces,
+    the links to them changed alike: an author's id on a code block (``{ #intro }``) or a
+    footnote's label with a space could otherwise clash with an id of the book or break
+    the EPUB."""
+    renamed: dict[str, str] = {}
+    seen: set[str] = set()
+    for element in fragment.iter():
+        old = element.get("id")
+        if old is None:
+            continue
+        new = re.sub(r"\s+", "-", old if old.startswith(prefix) else prefix + old)
+        base, number = new, 1
+        while new in seen:
+            number += 1
+            new = f"{base}-{number}"
+        seen.add(new)
+        if new != old:
+            renamed.setdefault(old, new)
+            element.set("id", new)
+    if renamed:
+        for link in fragment.iter("a"):
+            href = link.get("href", "")
+            if href.startswith("#") and href[1:] in renamed:
+                link.set("href", "#" + renamed[href[1:]])
 
 
 def _nesting(fragment) -> Nesting:
@@ -105,7 +151,7 @@ def footnotes_at_calls(body: str) -> str:
         for item in notes.iter("li"):
             for backref in item.find_class("footnote-backref"):
                 _drop_keeping_tail(backref)
-            call = fragment.xpath(f'.//a[@href="#{item.get("id")}"]')
+            call = fragment.xpath(".//a[@href=$href]", href="#" + item.get("id"))
             if not call:
                 continue
             note = lxml.html.Element("span", {"class": "footnote", "id": item.get("id")})

@@ -75,11 +75,13 @@ def locate(root: Path, name: str) -> Path:
     """The real file that ``name``, a path inside the handbook folder ``root`` (resolved),
     leads to, links followed; Unreadable if it leads outside, nowhere, or to a folder."""
     given = root / name
-    if PurePosixPath(name).is_absolute() or _hidden(name):
+    if PurePosixPath(name).is_absolute() or _hidden(name) or "\0" in name:
         raise Unreadable(name, OUTSIDE if PurePosixPath(name).is_absolute() else MISSING)
     real = Path(os.path.realpath(given))
     if not real.is_relative_to(root):
         raise Unreadable(name, OUTSIDE, os.readlink(given) if given.is_symlink() else "")
+    if _hidden(real.relative_to(root).as_posix()):
+        raise Unreadable(name, MISSING)  # a link into a hidden folder: not the handbook's
     if not real.exists():
         if os.path.lexists(given):
             raise Unreadable(name, BROKEN, os.readlink(given) if given.is_symlink() else "")
@@ -91,7 +93,8 @@ def locate(root: Path, name: str) -> Path:
 
 def open_file(root: Path, name: str) -> BinaryIO:
     """The file ``name`` of the handbook folder ``root``, opened for reading through
-    ``locate``: the file the name was resolved to, and no link put in its place since."""
+    ``locate``: the file the name was resolved to (a link put in its very place since is
+    not followed)."""
     real = locate(root, name)
     try:
         return os.fdopen(os.open(real, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC), "rb")

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Iterator
 
 from fontTools.ttLib import TTFont
 
@@ -106,3 +107,24 @@ def epub_stylesheet(theme: str, font_sources: set[str]) -> str:
     namespaces, rules = epub_rules(theme)
     faces = [face.rule for face in font_faces() if face.source in font_sources]
     return namespaces + "\n".join(faces + [rules])
+
+
+@lru_cache(maxsize=None)
+def selected_classes() -> frozenset[str]:
+    """Every class name that a style sheet of the project selects (``.callout-note``)."""
+    import tinycss2
+
+    def classes(rules) -> Iterator[str]:
+        for rule in rules:
+            if rule.type not in ("qualified-rule", "at-rule"):
+                continue
+            tokens = list(rule.prelude or ())
+            for dot, name in zip(tokens, tokens[1:]):
+                if dot.type == "literal" and dot.value == "." and name.type == "ident":
+                    yield name.value
+            if rule.type == "at-rule" and rule.content:  # @media and the like hold rules
+                yield from classes(tinycss2.parse_rule_list(rule.content))
+
+    return frozenset(name for sheet in sorted(STYLES.rglob("*.css"))
+                     for name in classes(tinycss2.parse_stylesheet(
+                         sheet.read_text(encoding="utf-8"), skip_comments=True)))

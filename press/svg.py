@@ -23,8 +23,10 @@ SMALL_INLINE_PICTURE = 32 * 1024  # bytes: a data: picture inside an SVG up to t
 
 
 def is_small_inline_picture(url: str) -> bool:
-    """A data: picture no larger than SMALL_INLINE_PICTURE (its base64 text, with the header)."""
-    return url.startswith("data:image/") and len(url) <= SMALL_INLINE_PICTURE * 4 // 3 + 64
+    """A data: PNG or JPEG no larger than SMALL_INLINE_PICTURE (its base64 text, with the
+    header). A drawing inside a drawing is not one: nothing would look inside it."""
+    return (url.startswith(("data:image/png", "data:image/jpeg"))
+            and len(url) <= SMALL_INLINE_PICTURE * 4 // 3 + 64)
 
 
 class UnreadableSvg(ValueError):
@@ -53,6 +55,28 @@ def _svg_root(root: lxml.etree._Element) -> lxml.etree._Element:
         where = f" in the namespace {qualified.namespace}" if qualified.namespace else ""
         raise UnreadableSvg(f"its root element is <{qualified.localname}>{where}, not an SVG <svg>")
     return root
+
+
+# What a picture runs or embeds
+
+# Elements that run code or show another document, which an e-reader might honour.
+ACTIVE_ELEMENTS = frozenset({"script", "foreignObject", "iframe", "embed", "object", "audio",
+                             "video", "handler", "listener"})
+
+
+def active_content(data: bytes) -> list[str]:
+    """What in the picture runs code or embeds a page, in document order: <script> and
+    the like, <foreignObject>, and event-handler attributes (``onload=``). Raises
+    UnreadableSvg."""
+    found = []
+    for element in parse(data).iter(lxml.etree.Element):
+        name = lxml.etree.QName(element).localname
+        if name in ACTIVE_ELEMENTS:
+            found.append(f"<{name}>")
+        found += [f"the attribute '{lxml.etree.QName(attribute).localname}'"
+                  for attribute in element.attrib
+                  if lxml.etree.QName(attribute).localname.lower().startswith("on")]
+    return list(dict.fromkeys(found))
 
 
 # What a picture refers to

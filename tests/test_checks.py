@@ -7,11 +7,13 @@ whose chapter 02-next.md has two headings to link to.
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 
 from press.checks import check_book, font_coverage
 from press.sources import load_book
-from tests.helpers import picture, write_handbook
+from tests.helpers import parse, picture, render, write_handbook
 
 NEXT = """
     ---
@@ -520,12 +522,76 @@ def test_angle_bracket_autolink_is_not_html(tmp_path):
       "address"]),
     ("![A chart](//example.org/chart.png)",
      ["guide/01-start.md:4: error: the image '//example.org/chart.png' is a remote address"]),
+    ('<span class="a onclick=alert(1) x=">x</span> <abbr title="&#2;wzxhzdk:0&#3;">y</abbr>',
+     ["guide/01-start.md:4: error: '&#2;' stands for a control character (U+0002) that no "
+      "reader can show",
+      "guide/01-start.md:4: error: '&#3;' stands for a control character (U+0003) that no "
+      "reader can show"]),
+    ("Odd &#xFFFE; and [odd](a&#1;b.md).",
+     ["guide/01-start.md:4: error: '&#xFFFE;' stands for a control character (U+FFFE) that "
+      "no reader can show",
+      "guide/01-start.md:4: error: '&#1;' stands for a control character (U+0001) that no "
+      "reader can show",
+      "guide/01-start.md:4: error: the link 'ab.md' leads to a chapter that does not exist"]),
+    ('Hello <span class="note footnote">important words</span>.',
+     ["guide/01-start.md:4: error: the class 'footnote' is one of the handbook's own, which "
+      "would give the text its look and place"]),
 ], ids=["attribute-on-the-next-line", "tag-over-two-lines", "upper-case",
         "quoted-angle-bracket", "tag-in-an-attribute-value", "reference-definition",
         "entity-in-the-scheme", "scheme-relative", "autolinks", "single-quoted-title",
-        "alt-text-over-two-lines", "reference-pictures", "scheme-relative-picture"])
+        "alt-text-over-two-lines", "reference-pictures", "scheme-relative-picture",
+        "forged-placeholder", "references-to-control-characters", "the-pipelines-own-class"])
 def test_no_way_of_writing_html_links_or_pictures_gets_past_the_checks(tmp_path, body, expected):
     assert errors(tmp_path, f"---\ntitle: Start\n---\n{body}\n") == expected
+
+
+def test_a_forged_placeholder_brings_no_markup_into_the_html():
+    """Markdown marks its placeholders with STX and ETX: written as references, they are
+    refused (above), and what is rendered holds them not, nor the markup they would fetch."""
+    html = render('<span class="a onclick=alert(1) x=">x</span> '
+                  '<abbr title="&#2;wzxhzdk:0&#3;">y</abbr>')
+    assert [element.attrib for element in parse(html).iter("span", "abbr")] == [
+        {"class": "a onclick=alert(1) x="}, {"title": "wzxhzdk:0"}]
+
+
+@pytest.mark.parametrize(("svg", "what"), [
+    ('<script>alert(1)</script><rect width="4" height="4"/>', "<script>"),
+    ('<rect width="4" height="4" onload="alert(1)"/>', "the attribute 'onload'"),
+    ('<foreignObject><iframe xmlns="http://www.w3.org/1999/xhtml"/></foreignObject>',
+     "<foreignObject>"),
+], ids=["script", "event-handler", "foreign-object"])
+def test_a_picture_that_runs_code_or_shows_a_page(tmp_path, svg, what):
+    picture_file = f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 4">{svg}</svg>'
+    assert errors(tmp_path, """
+        ---
+        title: Start
+        ---
+        ![A picture](images/p.svg)
+        """, files={"images/p.svg": picture_file})[0] == (
+        f"guide/01-start.md:4: error: the picture 'images/p.svg' holds {what}, which runs code "
+        "or shows another page")
+
+
+def test_a_drawing_inside_a_drawing_is_outside_it(tmp_path):
+    inner = "data:image/svg+xml;base64," + base64.b64encode(picture("svg")).decode()
+    picture_file = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 4">'
+                    f'<image href="{inner}" width="4" height="4"/></svg>')
+    assert errors(tmp_path, "---\ntitle: Start\n---\n![A picture](images/p.svg)\n",
+                  files={"images/p.svg": picture_file}) == [
+        f"guide/01-start.md:4: error: the picture 'images/p.svg' refers to '{inner[:60]}', "
+        "outside itself"]
+
+
+def test_a_picture_through_a_link_into_a_hidden_folder_is_not_the_handbooks(tmp_path):
+    folder = write_handbook(tmp_path / "guide", {".assets/p.png": PNG})
+    (folder / "images").symlink_to(".assets")
+    assert errors(tmp_path, "---\ntitle: Start\n---\n![A chart](images/p.png)\n") == [
+        "guide/01-start.md:4: error: the image 'images/p.png' does not exist"]
+
+
+def test_a_picture_address_with_a_nul_is_one_that_does_not_exist(tmp_path):
+    assert errors(tmp_path, "---\ntitle: Start\n---\n![A chart](images/x%00.png)\n") == [
+        "guide/01-start.md:4: error: the image 'images/x%00.png' does not exist"]
 
 
 # Damaged and undrawable characters

@@ -166,3 +166,14 @@ def test_strict_makes_warnings_errors_and_writes_nothing(small_handbook, tmp_pat
     err = capsys.readouterr().err
     assert f"{small_handbook}/01-only.md:8: error: a level-4 heading follows a level-2 one" in err
     assert not (tmp_path / "out").exists()
+
+
+def test_editions_joined_by_commas_build_in_one_run(small_handbook, tmp_path, capsys):
+    assert main(["epub,pdf", str(small_handbook), "--output", str(tmp_path / "out")]) == 0
+    assert [line.split(" -> ")[1] for line in capsys.readouterr().out.splitlines()] == [
+        f"{tmp_path}/out/small.epub", f"{tmp_path}/out/small.pdf (8 pages)"]
+
+
+def test_a_command_of_editions_names_only_editions(capsys):
+    assert main(["pdf,poster"]) == 2
+    assert "invalid choice: 'poster'" in capsys.readouterr().err

@@ -327,6 +327,13 @@ def test_an_authors_files_never_take_the_epubs_own_names(tmp_path):
     assert epubcheck_messages(built.path, tmp_path) == []
 
 
+def test_picture_names_in_the_epub_differ_in_any_case():
+    assert press.epub.picture_files(["images/A.png", "images/a.png", "images/a b.png",
+                                     "images/a-b.png"]) == {
+        "images/A.png": "media/images/A.png", "images/a b.png": "media/images/a-b.png",
+        "images/a-b.png": "media/images/a-b-2.png", "images/a.png": "media/images/a-2.png"}
+
+
 def picture_of(colour: str) -> bytes:
     output = io.BytesIO()
     Image.new("RGB", (8, 8), colour).save(output, format="PNG")

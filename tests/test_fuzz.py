@@ -83,7 +83,7 @@ def blocks(draw, sound: bool, name: str) -> str:
         alt = draw(pick(sound, ["A picture"], [""]))
         picture = draw(pick(sound, ["images/p.png", "images/p.svg"],
                             ["images/missing.png", "http://127.0.0.1:9/x.png", "../x.png",
-                             "images/bad.png"]))
+                             "images/bad.png", "images/active.svg", "images/a%00.png"]))
         return f"![{alt}]({picture})"
     if kind == 8:
         tag = draw(pick(sound, ["<br>", "<sup>2</sup>", '<abbr title="t">T</abbr>', "<kbd>K</kbd>",
@@ -164,6 +164,7 @@ def handbooks(draw) -> tuple[bool, dict[str, str | bytes], dict[str, str]]:
         files["01-a.md"] = draw(st.binary(min_size=1, max_size=40))  # not UTF-8, or not text
     if not sound:
         files["images/bomb.png"] = BOMB
+        files["images/active.svg"] = ACTIVE_SVG
     # Symbolic links: inside the handbook (followed), or out of it, or nowhere (refused).
     links = {}
     for name, inside in draw(st.lists(st.sampled_from(LINKED), unique=True, max_size=2)):
@@ -182,6 +183,8 @@ OUTSIDE_TARGETS = ["../outside.md", "../outside.png", "/etc/passwd", "nowhere"]
 PNG = picture("png")
 SVG = picture("svg")
 BOMB = png_of(20_000, 20_000)  # 400 megapixels in 60 KB
+ACTIVE_SVG = (b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 4" onload="alert(1)">'
+              b'<script>alert(2)</script></svg>')
 
 # A sound handbook that links to a heading in the other chapter and one in its own: it is
 # tried first, so every run builds at least one handbook the whole way.

@@ -97,8 +97,8 @@ def test_iframe_over_two_lines_is_recorded_and_dropped():
 def test_upper_case_tag_and_attributes_are_read_in_lower_case():
     source = 'A <SPAN CLASS="x" ONCLICK="y">b</SPAN>'
     assert records(source) == [
-        RawHtml('<SPAN CLASS="x" ONCLICK="y">', (Tag("span", ("class", "onclick"), False, 0),),
-                False),
+        RawHtml('<SPAN CLASS="x" ONCLICK="y">',
+                (Tag("span", ("class", "onclick"), False, 0, ("x",)),), False),
         RawHtml("</SPAN>", (Tag("span", (), True, 0),), False),
     ]
     assert_renders(source, '<p>A <span class="x">b</span></p>')
@@ -107,7 +107,8 @@ def test_upper_case_tag_and_attributes_are_read_in_lower_case():
 def test_attribute_on_the_next_line_is_recorded_and_dropped():
     source = 'A <span class="x"\nonclick="y">b</span>'
     assert records(source)[0] == RawHtml(
-        '<span class="x"\nonclick="y">', (Tag("span", ("class", "onclick"), False, 0),), False)
+        '<span class="x"\nonclick="y">', (Tag("span", ("class", "onclick"), False, 0, ("x",)),),
+        False)
     html = render(source)
     assert [(span.get("class"), span.get("onclick")) for span in parse(html).iter("span")] == [
         ("x", None)]

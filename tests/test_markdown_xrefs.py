@@ -155,3 +155,15 @@ def test_every_link_within_the_chapter_leads_to_an_id_in_it():
     ids = {element.get("id") for element in tree.iter() if element.get("id")}
     targets = {a.get("href")[1:] for a in tree.iter("a")}
     assert targets <= ids
+
+
+def test_ids_an_author_gives_stay_in_the_chapter_and_apart():
+    """A code block's id (``{ #... }``) is put under the chapter's prefix and kept apart
+    from a heading's; a footnote label's space does not make an id with a space."""
+    html = render("## Intro\n\n``` { #intro }\ncode\n```\n\n``` { #ch-01-welcome--hello }\n"
+                  "x\n```\n\nA note[^a b].\n\n[^a b]: The note.\n")
+    ids = [element.get("id") for element in parse(html).iter() if element.get("id")]
+    assert len(ids) == len(set(ids)) and all(
+        id.startswith("ch-03-the-work--") and " " not in id for id in ids)
+    targets = {link.get("href")[1:] for link in parse(html).iter("a")}
+    assert targets <= set(ids)

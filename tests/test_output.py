@@ -18,6 +18,7 @@ import pytest
 from PIL import Image
 
 from press.cli import main
+from press.output import HOST
 
 from .conftest import FIRST_HANDBOOK, ROOT
 from .helpers import MINIMAL_BOOK, copy_handbook, write_handbook
@@ -105,19 +106,36 @@ def test_helpers_end_with_the_command_line_and_write_nothing_after_it(tmp_path):
     assert leftovers(output) == []
 
 
-def test_the_leftovers_of_a_killed_build_are_removed_and_a_running_builds_kept(
+def test_a_helper_that_dies_is_one_line_and_exit_1_not_a_build_that_waits(tmp_path):
+    """A helper ended by the machine (the kernel's out-of-memory killer, say) ends the
+    build with a message, nothing changed."""
+    output = tmp_path / "out"
+    build = publish("all", str(FIRST_HANDBOOK), "--output", str(output))
+    os.kill(wait_for_helpers(build)[0], signal.SIGKILL)
+    out, err = build.communicate(timeout=60)
+    assert build.returncode == 1
+    assert err.splitlines() == [
+        "publish.py: error: a build process ended before its work was done (it was stopped, "
+        "or the machine ran out of memory); no file was changed"]
+    assert sorted(path.name for path in output.glob("*") if not path.name.startswith(".")) == []
+    assert leftovers(output) == []
+
+
+def test_the_leftovers_of_a_killed_build_are_removed_and_others_kept(
         small_handbook, tmp_path):
     output = tmp_path / "out"
     (output / ".press-built").mkdir(parents=True)
     ended = subprocess.Popen(["true"])
     ended.wait()  # a process that no longer runs, as a killed build's
-    stale = [output / f".small.pdf.{ended.pid}.k3j2h1.tmp",
-             output / ".press-built" / f".small.pdf.digest.{ended.pid}.x8c7v6.tmp"]
-    running = output / f".small.epub.{os.getpid()}.q1w2e3.tmp"  # a build still at work
-    for path in stale + [running]:
+    stale = [output / f".small.pdf.{HOST}.{ended.pid}.k3j2h1.tmp",
+             output / ".press-built" / f".small.pdf.digest.{HOST}.{ended.pid}.x8c7v6.tmp"]
+    kept = [output / f".small.epub.{HOST}.{os.getpid()}.q1w2e3.tmp",  # a build still at work
+            output / f".small.epub.elsewhere.{ended.pid}.q1w2e3.tmp",  # another machine's
+            output / f".notes.txt.{HOST}.{ended.pid}.q1w2e3.tmp"]  # not a file of ours
+    for path in stale + kept:
         path.write_bytes(b"half a file")
     assert main(["pdf", str(small_handbook), "--output", str(output)]) == 0
-    assert leftovers(output) == [running.name]
+    assert leftovers(output) == sorted(path.name for path in kept)
 
 
 @pytest.mark.parametrize("sent, status, cause", [(signal.SIGINT, 130, "Ctrl-C"),

@@ -196,3 +196,42 @@ def test_a_build_opens_no_file_outside_the_handbook_the_theme_and_the_libraries(
     outside = sorted(path for path in opened if not any(
         Path(os.path.realpath(path)).is_relative_to(os.path.realpath(root)) for root in allowed))
     assert outside == []
+
+
+def test_odd_names_build_rather_than_crash(tmp_path, capsys):
+    """A footnote label with a quote and a space, a cover named './cover.png', and a file
+    whose name is not UTF-8 lying in the folder: each builds."""
+    folder = handbook(tmp_path, 'A note[^a "b].\n\n[^a "b]: The note.\n', **{
+        "book.yaml": minimal_book("cover: ./cover.png"), "cover.png": picture()})
+    (folder / os.fsdecode(b"draft-\xff.txt")).write_bytes(b"notes")
+    status, lines = run("all", folder, tmp_path / "out", capsys)
+    assert (status, lines) == (0, [])
+
+
+def test_an_output_folder_among_the_pictures_still_sees_them_change(tmp_path, capsys):
+    folder = handbook(tmp_path, "![A picture](images/p.png)\n", **{"images/p.png": picture()})
+    output = folder / "images"
+    assert run("pdf", folder, output, capsys)[0] == 0
+    (folder / "images" / "p.png").write_bytes(picture("png", size=8))
+    assert main(["pdf", str(folder), "--output", str(output)]) == 0
+    assert "up to date" not in capsys.readouterr().out
+
+
+def test_sources_saved_while_a_build_runs_leave_no_stamp(tmp_path, capsys, monkeypatch):
+    """Saved between the check and the end of the build: the book holds the sources as
+    they were read, and the next build makes it again from the sources as they are."""
+    import press.cli
+
+    folder = handbook(tmp_path, "First words.\n")
+    real_commit = press.cli.commit
+
+    def save_then_commit(output, built):
+        (folder / "01-a.md").write_text("---\ntitle: A\nsummary: S.\n---\n\nSecond words.\n")
+        real_commit(output, built)
+
+    monkeypatch.setattr(press.cli, "commit", save_then_commit)
+    assert main(["pdf", str(folder), "--output", str(tmp_path / "out")]) == 0
+    monkeypatch.setattr(press.cli, "commit", real_commit)
+    capsys.readouterr()
+    assert main(["pdf", str(folder), "--output", str(tmp_path / "out")]) == 0
+    assert "up to date" not in capsys.readouterr().out

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import io
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -18,7 +19,9 @@ from tinyhtml5.tokenizer import HTMLTokenizer
 
 # The tags an author may write, each with the attributes it may carry.
 ALLOWED = {"br": (), "sup": (), "sub": (), "abbr": ("title",), "kbd": (), "span": ("class",)}
-VOID = frozenset({"br"})  # allowed tags that have no end tag: "</br>" is a <br>
+VOID = frozenset({"br"})
+# Characters that XML forbids and no reader shows (C0 controls but tab and line breaks).
+FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")  # allowed tags that have no end tag: "</br>" is a <br>
 
 # Elements whose content the HTML parser reads as text, and the tokenizer state it reads
 # it in (as tinyhtml5's tree builder switches it, scripting off as in WeasyPrint).
@@ -42,6 +45,7 @@ class Tag:
     attributes: tuple[str, ...]  # names, lower case, each once
     closing: bool
     offset: int
+    classes: tuple[str, ...] = ()  # the names in its class attribute
 
 
 @dataclass(frozen=True)
@@ -133,7 +137,7 @@ def read_html(text: str) -> tuple[RawHtml, str]:
             continue
         last = kind
         if kind in (Token.CHARACTERS, Token.SPACE_CHARACTERS):
-            parts.append(html.escape(token["data"], quote=False))
+            parts.append(html.escape(_drawable(token["data"]), quote=False))
         elif kind in tag_token_types:
             tag = _tag(token)
             tags.append(tag)
@@ -151,10 +155,12 @@ def read_html(text: str) -> tuple[RawHtml, str]:
 def _tag(token) -> Tag:
     attributes = token["data"]  # a dict on start tags; pairs on end and cut-off tags
     names = attributes if isinstance(attributes, dict) else (name for name, _ in attributes)
+    classes = attributes.get("class", "").split() if isinstance(attributes, dict) else ()
     return Tag(name=token["name"].translate(ascii_upper_to_lower),
                attributes=tuple(dict.fromkeys(name.translate(ascii_upper_to_lower)
                                               for name in names)),
-               closing=token["type"] is Token.END_TAG, offset=token["offset"])
+               closing=token["type"] is Token.END_TAG, offset=token["offset"],
+               classes=tuple(classes))
 
 
 def _canonical(tag: Tag, token) -> str:
@@ -165,8 +171,14 @@ def _canonical(tag: Tag, token) -> str:
     values = token["data"] if not tag.closing else {}
     # A self-closing flag ("<span/>") means nothing on HTML elements: it is left off.
     return f"<{tag.name}" + "".join(
-        f' {name}="{html.escape(values[name], quote=True)}"'
+        f' {name}="{html.escape(_drawable(values[name]), quote=True)}"'
         for name in ALLOWED[tag.name] if name in values) + ">"
+
+
+def _drawable(text: str) -> str:
+    """Text without the characters no reader shows, which Markdown also uses as its own
+    placeholders' marks (STX, ETX): a reference such as ``&#2;`` must not forge one."""
+    return FORBIDDEN.sub("", text)
 
 
 class AuthorHtmlStash(HtmlStash):
