@@ -15,7 +15,7 @@ from pathlib import Path
 
 from . import PROJECT
 from .output import remove, write_atomically
-from .sources import Unreadable, open_file, walk
+from .folder import Unreadable, open_file, walk
 
 PROJECT_INPUTS = ("press", "styles", "templates", "requirements.txt")
 OUTPUT_NAMES = {"pdf": "{slug}.pdf", "epub": "{slug}.epub", "print": "{slug}-print.pdf",

@@ -28,8 +28,8 @@ from .model import ID_SEPARATOR, PICTURE, Book, Chapter, RenderedChapter, Target
 from .render import render_book, shown_files
 from .limits import MAX_ELEMENTS_DEEP, too_deep
 from . import svg
-from .sources import (MISSING, OUTSIDE, TOO_LARGE, TOO_MUCH, Unreadable, display,
-                      picture_problem, picture_type, read_files)
+from .folder import MISSING, OUTSIDE, TOO_LARGE, TOO_MUCH, Unreadable
+from .sources import display, picture_problem, picture_type, read_files
 from .styles import font_cmap, font_faces, selected_classes
 
 FENCE = re.compile(r"^(`{3,}|~{3,})")  # Python-Markdown's fences start at the margin
@@ -420,8 +420,7 @@ def check_text(book: Book, path: str, number: int, text: str) -> list[Finding]:
     for reference in CHARACTER_REFERENCE.finditer(text):
         code = int(reference.group(1)[1:], 16) if reference.group(1)[0] in "xX" \
             else int(reference.group(1))
-        if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF or (
-                code < 0x110000 and CONTROL.match(chr(code))):
+        if code > 0x10FFFF or CONTROL.match(chr(code)):
             found.append(Finding("E222", path, number, f"'{reference.group(0)}' stands for a "
                                  f"control character (U+{min(code, 0x10FFFF + 1):04X}) that no "
                                  "reader can show", "delete it"))

@@ -15,9 +15,8 @@ from . import PROJECT
 from .cache import (OUTPUT_NAMES, STAMPS, edition_digest, forget, handbook_digest, outputs,
                     remember, up_to_date)
 from .findings import SourceError
-from .helpers import HelperDied, Helpers
-from .output import (MACHINE_FAULTS, OutputError, fault, locked, prepare, remove_temporaries,
-                     replace)
+from .output import (MACHINE_FAULTS, HelperDied, OutputError, fault, locked, prepare,
+                     remove_temporaries, replace)
 
 COMMANDS = {
     "pdf": "the PDF for screens and office printers (<slug>.pdf)",
@@ -207,6 +206,8 @@ def publish(editions: list[str], folders: list[tuple[Path, str]], output: Path,
     groups = sum(len(edition_groups(list(digests))) for _, _, digests in wanted)
     # Helper processes, one a core, start before the sources are checked, so that each loads
     # the layout engine while this process reads and checks the handbooks.
+    from .helpers import Helpers  # a build with nothing to do needs no helpers
+
     helpers = Helpers(min(groups, os.cpu_count() or 1)) if parallel and groups else None
     try:
         status = _check_and_build(editions, wanted, output, strict, helpers)
@@ -223,7 +224,7 @@ def publish(editions: list[str], folders: list[tuple[Path, str]], output: Path,
 
 
 def _check_and_build(editions: list[str], wanted: list, output: Path, strict: bool,
-                     helpers: Helpers | None) -> int:
+                     helpers) -> int:
     from .build import load_and_check  # the pipeline loads only when there is work to do
 
     checked, findings = [], []

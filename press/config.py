@@ -39,8 +39,9 @@ class Field:
     required: bool = False
 
 
-# Characters that no reader shows and XML forbids: C0 controls but tab and line breaks.
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Characters that no reader shows and XML forbids: C0 controls but tab and line breaks,
+# the two non-characters at the end of the first plane, and halves of surrogate pairs.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 def _scalar(node: yaml.Node) -> str:

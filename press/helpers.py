@@ -12,11 +12,9 @@ import signal
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
+from .output import HelperDied
+
 PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent ends
-
-
-class HelperDied(Exception):
-    """A helper process ended before its work was done."""
 
 
 class Helpers:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from .findings import Finding
+from .folder import size  # noqa: F401  (the limits' unit, for their messages)
 from .model import Book, Chapter
 
 MAX_BOOK_YAML_BYTES = 64 * 1024
@@ -27,20 +28,11 @@ MAX_PICTURE_PIXELS = 25_000_000  # a 6000 x 4000 photograph
 MAX_SVG_BYTES = 1024 * 1024  # a drawing: a diagram takes tens of kilobytes
 MAX_SVG_ELEMENTS = 10_000
 
-KIB = 1024
-
 # What opens a level of nesting at the start of a line: a quote mark, a list marker or a
 # callout's opening; indentation opens one level per four columns.
 NESTING_MARK = re.compile(r"(>|[-*+](?=\s)|\d{1,9}[.)](?=\s)|!!!)\s*")
 RATING = re.compile(r"(?i)\[stars:")
 LONG_WORD = re.compile(r"\S{%d,}" % (MAX_WORD + 1))
-
-
-def size(count: int) -> str:
-    """A number of bytes as the author reads it: 512 KB, 1 MB."""
-    if count >= KIB * KIB and count % (KIB * KIB) == 0:
-        return f"{count // (KIB * KIB)} MB"
-    return f"{count // KIB} KB"
 
 
 def check_limits(book: Book) -> list[Finding]:

@@ -36,6 +36,11 @@ class OutputError(OSError):
         return (OutputError, (self.path, self.cause))
 
 
+class HelperDied(Exception):
+    """A helper process ended before its work was done: stopped, or killed by the machine
+    short of memory."""
+
+
 def fault(path: Path | str, error: OSError) -> OutputError:
     """An OSError while writing ``path`` as the author reads it."""
     cause = error.strerror or str(error)

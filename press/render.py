@@ -12,7 +12,7 @@ import lxml.html
 
 from . import TEMPLATES
 from .markdown import make_markdown
-from .markdown.rawhtml import FORBIDDEN
+from .config import CONTROL
 from .markdown.xrefs import resolve_targets
 from .qr import qr_svg
 from .model import (ID_SEPARATOR, PICTURE, Book, Heading, Nesting, RenderedChapter, Target,
@@ -75,12 +75,12 @@ def _drop_forbidden_characters(fragment) -> None:
     are dropped, so that every edition can be written whatever the checks let through."""
     for element in fragment.iter():
         for name, value in element.attrib.items():
-            if FORBIDDEN.search(value):
-                element.set(name, FORBIDDEN.sub("", value))
-        if element.text and FORBIDDEN.search(element.text):
-            element.text = FORBIDDEN.sub("", element.text)
-        if element.tail and FORBIDDEN.search(element.tail):
-            element.tail = FORBIDDEN.sub("", element.tail)
+            if CONTROL.search(value):
+                element.set(name, CONTROL.sub("", value))
+        if element.text and CONTROL.search(element.text):
+            element.text = CONTROL.sub("", element.text)
+        if element.tail and CONTROL.search(element.tail):
+            element.tail = CONTROL.sub("", element.tail)
 
 
 def _keep_ids_apart(fragment, prefix: str) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import html
 import io
-import re
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -17,11 +16,11 @@ from markdown.util import HtmlStash
 from tinyhtml5.constants import Token, ascii_upper_to_lower, tag_token_types
 from tinyhtml5.tokenizer import HTMLTokenizer
 
+from ..config import CONTROL
+
 # The tags an author may write, each with the attributes it may carry.
 ALLOWED = {"br": (), "sup": (), "sub": (), "abbr": ("title",), "kbd": (), "span": ("class",)}
-VOID = frozenset({"br"})
-# Characters that XML forbids and no reader shows (C0 controls but tab and line breaks).
-FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")  # allowed tags that have no end tag: "</br>" is a <br>
+VOID = frozenset({"br"})  # allowed tags that have no end tag: "</br>" is a <br>
 
 # Elements whose content the HTML parser reads as text, and the tokenizer state it reads
 # it in (as tinyhtml5's tree builder switches it, scripting off as in WeasyPrint).
@@ -178,7 +177,7 @@ def _canonical(tag: Tag, token) -> str:
 def _drawable(text: str) -> str:
     """Text without the characters no reader shows, which Markdown also uses as its own
     placeholders' marks (STX, ETX): a reference such as ``&#2;`` must not forge one."""
-    return FORBIDDEN.sub("", text)
+    return CONTROL.sub("", text)
 
 
 class AuthorHtmlStash(HtmlStash):
