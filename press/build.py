@@ -49,16 +49,16 @@ class Checked:
 def load_and_check(folder: Path, as_given: str, strict: bool = False,
                    exclude: Iterable[Path] = ()) -> Checked:
     """Load, render and check a handbook; SourceError with every error found (and, with
-    ``strict``, every warning as an error). ``exclude``: folders inside the handbook that
-    are not part of it (an output folder)."""
-    from .limits import check_limits, too_deep
+    ``strict``, every warning as an error). ``exclude``: what builds write into the
+    handbook, should the output folder lie inside it."""
+    from .limits import UNREAD, check_limits, too_deep
 
     with stage("load"):
         book, findings = read_book(folder, as_given, exclude)
     chapters, files = (), {}
     if book is not None:
         too_much = check_limits(book)
-        if too_much or any(f.code in LIMIT_CODES for f in findings):
+        if too_much or any(f.code in UNREAD for f in findings):
             raise SourceError(f for f in findings + too_much if f.severity == ERROR)
         with stage("markdown"):
             chapters, deep = [], []
@@ -82,10 +82,6 @@ def load_and_check(folder: Path, as_given: str, strict: bool = False,
         raise SourceError(errors)
     return Checked(book, chapters, tuple(findings),
                    {name: data for name, data in files.items() if isinstance(data, bytes)})
-
-
-# Sources too big or too deep to render: nothing more is read or checked.
-LIMIT_CODES = ("E230", "E231", "E232")
 
 
 def print_html(book: Book, stylesheets: list[str] = (),

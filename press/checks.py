@@ -11,7 +11,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from functools import lru_cache
-from typing import Iterator
+from typing import Iterator, NamedTuple
 from urllib.parse import urlsplit
 
 
@@ -26,10 +26,11 @@ from .markdown.rawhtml import ALLOWED, RawHtml
 from .markdown.xrefs import FOOTNOTE_LINKS
 from .model import ID_SEPARATOR, PICTURE, Book, Chapter, RenderedChapter, Target
 from .render import render_book, shown_files
-from .limits import MAX_ELEMENTS_DEEP, too_deep
+from .folder import size
+from .limits import MAX_ELEMENTS_DEEP, MAX_SVG_BYTES, MAX_SVG_ELEMENTS, too_deep
 from . import svg
 from .folder import MISSING, OUTSIDE, TOO_LARGE, TOO_MUCH, Unreadable
-from .sources import display, picture_problem, picture_type, read_files
+from .sources import display, picture_type, raster_problem, read_files
 from .styles import font_cmap, font_faces, selected_classes
 
 FENCE = re.compile(r"^(`{3,}|~{3,})")  # Python-Markdown's fences start at the margin
@@ -73,12 +74,57 @@ class Pictures:
 
     def __init__(self, files: Mapping[str, bytes | Unreadable]):
         self.files = files
-        self._problems: dict[str, str | None] = {}
+        self._verdicts: dict[str, tuple[Verdict, ...]] = {}
 
-    def problem(self, name: str) -> str | None:
-        if name not in self._problems:
-            self._problems[name] = picture_problem(self.files[name])
-        return self._problems[name]
+    def verdicts(self, name: str) -> tuple[Verdict, ...]:
+        """What is wrong with the picture ``name``, whose bytes were read."""
+        if name not in self._verdicts:
+            self._verdicts[name] = tuple(_judge(self.files[name]))
+        return self._verdicts[name]
+
+
+class Verdict(NamedTuple):
+    """One problem of a picture: its code, the words after "the image 'x'" (or "the
+    picture 'x'", as ``noun`` says), and a hint."""
+
+    code: str
+    words: str
+    hint: str | None = None
+    noun: str = "image"
+
+
+DAMAGED = Verdict("E209", "cannot be read: it is damaged, or not the kind of picture its name "
+                  "says", "open it in an image editor and save it again as PNG, JPEG or SVG")
+
+
+def _judge(data: bytes) -> list[Verdict]:
+    kind = picture_type(data)
+    if kind is None:
+        return [DAMAGED]
+    if kind != "image/svg+xml":
+        problem = raster_problem(data)
+        return ([] if problem is None else [DAMAGED] if problem == "damaged" else
+                [Verdict("E236", problem, "scale it down: 3000 x 2000 pixels print sharp on "
+                         "a full A4 page")])
+    drawing = "simplify the drawing, or save it as a PNG"
+    if len(data) > MAX_SVG_BYTES:  # refused before it is read
+        return [Verdict("E236", f"is larger than the {size(MAX_SVG_BYTES)} a drawing may be",
+                        drawing)]
+    try:
+        found = svg.survey(data)
+    except svg.UnreadableSvg:
+        return [DAMAGED]
+    if found.references:
+        return [Verdict("E217", f"refers to '{reference[:60]}', outside itself",
+                        "a picture must hold everything it shows (small PNG and JPEG "
+                        "pictures inside it are fine); builds never fetch other files", "picture")
+                for reference in found.references]
+    if found.elements > MAX_SVG_ELEMENTS:
+        return [Verdict("E236", f"has {found.elements} elements: at most {MAX_SVG_ELEMENTS} "
+                        "are drawn", drawing)]
+    return [Verdict("E218", f"holds {what}, which runs code or shows another page",
+                    "export the drawing again as plain SVG, or as PNG", "picture")
+            for what in found.active]
 
 
 def check_cover(book: Book, pictures: Pictures) -> list[Finding]:
@@ -92,13 +138,10 @@ def check_cover(book: Book, pictures: Pictures) -> list[Finding]:
                         "megabytes")]
     if not isinstance(data, bytes) or picture_type(data) not in ("image/png", "image/jpeg"):
         return []  # reported with book.yaml
-    problem = pictures.problem(cover)
-    if problem is None:
-        return []
-    if problem == "damaged":
-        return [Finding("E106", shown, book.cover_line, f"cover: '{cover}' cannot be read: it "
-                        "is damaged", "open it in an image editor and save it again")]
-    return [_too_big_to_draw(shown, book.cover_line, f"cover: '{cover}'", problem)]
+    return [Finding("E106" if verdict is DAMAGED else verdict.code, shown, book.cover_line,
+                    f"cover: '{cover}' " + ("cannot be read: it is damaged" if verdict is DAMAGED
+                                            else verdict.words), verdict.hint)
+            for verdict in pictures.verdicts(cover)]
 
 
 def check_fact_sheet(book: Book, anchors: dict[str, set[str]]) -> list[Finding]:
@@ -260,41 +303,10 @@ def _check_picture(chapter: Chapter, number: int | None, target: Target,
     elif not name.lower().endswith(IMAGE_TYPES):
         found.append(Finding("E209", path, number, f"the image '{shown}' is not a PNG, "
                              "JPEG or SVG file"))
-    elif picture_type(data) == "image/svg+xml" and (refused := _svg_findings(path, number,
-                                                                            shown, data)):
-        found += refused
-    elif (problem := pictures.problem(name)) == "damaged":
-        found.append(Finding("E209", path, number, f"the image '{shown}' cannot be read: it "
-                             "is damaged, or not the kind of picture its name says",
-                             "open it in an image editor and save it again as PNG, JPEG or SVG"))
-    elif problem:
-        found.append(_too_big_to_draw(path, number, f"the image '{shown}'", problem))
+    else:
+        found += [Finding(verdict.code, path, number, f"the {verdict.noun} '{shown}' "
+                          f"{verdict.words}", verdict.hint) for verdict in pictures.verdicts(name)]
     return found
-
-
-def _svg_findings(path: str, number: int | None, shown: str, data: bytes) -> list[Finding]:
-    """What an SVG picture refers to outside itself, and what in it runs code (an external
-    entity is one of the first, though the safe reading refuses it as damaged)."""
-    try:
-        references = svg.outside_references(data)
-        active = svg.active_content(data) if not references else []
-    except svg.UnreadableSvg:
-        return []  # judged damaged with the other pictures
-    return [Finding("E217", path, number, f"the picture '{shown}' refers to "
-                    f"'{reference[:60]}', outside itself",
-                    "a picture must hold everything it shows (small PNG and JPEG data: "
-                    "pictures inside it are fine); builds never fetch other files")
-            for reference in references] + [
-        Finding("E218", path, number, f"the picture '{shown}' holds {what}, which runs code "
-                "or shows another page", "export the drawing again as plain SVG, or as PNG")
-        for what in active]
-
-
-def _too_big_to_draw(path: str, number: int | None, what: str, problem: str) -> Finding:
-    hint = ("simplify the drawing, or save it as a PNG" if "drawing" in problem
-            or "elements" in problem else
-            "scale it down: 3000 x 2000 pixels print sharp on a full A4 page")
-    return Finding("E236", path, number, f"{what} {problem}", hint)
 
 
 def _check_link(book: Book, chapter: Chapter, number: int | None, target: Target,

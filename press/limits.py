@@ -27,6 +27,8 @@ MAX_PICTURES_BYTES = 32 * 1024 * 1024  # every picture and the cover together
 MAX_PICTURE_PIXELS = 25_000_000  # a 6000 x 4000 photograph
 MAX_SVG_BYTES = 1024 * 1024  # a drawing: a diagram takes tens of kilobytes
 MAX_SVG_ELEMENTS = 10_000
+# The codes of a file, or files, past a limit and left unread: nothing more is checked.
+UNREAD = ("E230", "E231", "E232")
 
 # What opens a level of nesting at the start of a line: a quote mark, a list marker or a
 # callout's opening; indentation opens one level per four columns.

@@ -148,6 +148,8 @@ def remove_temporaries(folder: Path, own: bool) -> None:
 
 
 def _running(pid: int) -> bool:
+    """Whether the process ``pid`` runs: a killed one that waits to be reaped (a zombie,
+    as the helpers of a killed build can be) does not."""
     if pid == os.getpid():
         return True
     try:
@@ -156,7 +158,11 @@ def _running(pid: int) -> bool:
         return False
     except PermissionError:
         return True  # another user's process
-    return True
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as status:
+            return status.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except (OSError, IndexError):
+        return True  # no /proc to tell: it answers, so it runs
 
 
 def _umask() -> int:

@@ -58,12 +58,12 @@ def render_body(body: str, current: str, anchors: Mapping[str, str]) -> Body:
     """Markdown to the HTML that every edition is made from, parsed once and written out
     again, so that what the checks see of it (its links and pictures, its raw HTML, how
     deep it nests) is exactly what the editions carry."""
-    converter = make_markdown(current, dict(anchors))
+    anchors = {**chapter_anchors([current]), **anchors}  # the current chapter's among them
+    converter = make_markdown(current, anchors)
     fragment = parse_fragment(converter.convert(body))
     _drop_forbidden_characters(fragment)
     targets = resolve_targets(fragment, current, anchors)
-    own = {**chapter_anchors([current]), **anchors}[current]
-    _keep_ids_apart(fragment, own + ID_SEPARATOR)
+    _keep_ids_apart(fragment, anchors[current] + ID_SEPARATOR)
     headings = tuple(Heading(int(element.tag[1]), _heading_words(element), element.get("id"))
                      for element in fragment.iter(*HEADINGS) if element.get("id"))
     return Body(serialize_fragment(fragment), headings, targets, tuple(converter.raw_html),
@@ -122,11 +122,13 @@ def _nesting(fragment) -> Nesting:
     return Nesting(depth, words, deepest.tag if depth else "")
 
 
-def _heading_words(heading) -> str:
-    """A heading's words, without the number of a footnote it calls."""
+def _heading_words(heading, is_call=lambda child: child.tag == "sup"
+                   and "fnref" in child.get("id", "")) -> str:
+    """A heading's words, without the footnote it calls (``is_call``: whether one of its
+    elements is the call: as Markdown writes it, a <sup> with a ``fnref`` id)."""
     words = [heading.text or ""]
     for child in heading:
-        if not (child.tag == "sup" and "fnref" in child.get("id", "")):
+        if not is_call(child):
             words.append("".join(child.itertext()))
         words.append(child.tail or "")
     return " ".join("".join(words).split())
@@ -171,10 +173,7 @@ def footnotes_at_calls(body: str) -> str:
             sup.getparent().replace(sup, note)
             heading = next((a for a in note.iterancestors() if a.tag in HEADINGS), None)
             if heading is not None:  # the outline shows the heading's words, not the note
-                words = (heading.text or "") + "".join(
-                    "".join(child.itertext()) + (child.tail or "") if child is not note
-                    else (child.tail or "") for child in heading)
-                heading.set("data-bookmark", " ".join(words.split()))
+                heading.set("data-bookmark", _heading_words(heading, lambda child: child is note))
         _drop_keeping_tail(notes)
     return serialize_fragment(fragment)
 

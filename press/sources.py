@@ -20,8 +20,7 @@ from .findings import Finding, SourceError
 from .folder import (BROKEN, MISSING, OUTSIDE, TOO_LARGE, TOO_MUCH, Unreadable, read, size,
                      walk)
 from .limits import (MAX_BOOK_YAML_BYTES, MAX_CHAPTER_BYTES, MAX_CHAPTERS, MAX_HANDBOOK_BYTES,
-                     MAX_PICTURE_BYTES, MAX_PICTURE_PIXELS, MAX_PICTURES_BYTES, MAX_SVG_BYTES,
-                     MAX_SVG_ELEMENTS)
+                     MAX_PICTURE_BYTES, MAX_PICTURE_PIXELS, MAX_PICTURES_BYTES)
 from .model import Book, Chapter, Metadata, chapter_anchors
 
 FRONT_MATTER_FENCE = re.compile(r"^---[ \t]*$")
@@ -86,7 +85,7 @@ def read_book(folder: Path, folder_as_given: str | None = None, exclude: Iterabl
 
     Where book.yaml has errors the book is still returned (with fallbacks for the
     keys in error), so that the chapters can be checked in the same run. ``exclude``
-    names folders inside the handbook that are not part of it (an output folder).
+    names what builds write there, should the output folder lie inside the handbook.
     """
     shown_folder = folder_as_given or str(folder)
     folder = folder.resolve()
@@ -130,10 +129,8 @@ def read_book(folder: Path, folder_as_given: str | None = None, exclude: Iterabl
             data = read(folder, name, MAX_CHAPTER_BYTES)
         except Unreadable as unreadable:
             if name in listed_lines and unreadable.kind in (MISSING, OUTSIDE, BROKEN):
-                reason = ("is not a file in the handbook folder" if unreadable.kind == MISSING
-                          else unreadable.reason)
                 findings.append(Finding("E106", shown_yaml, listed_lines[name],
-                                        f"chapters: '{name}' {reason}"))
+                                        f"chapters: '{name}' {_as_named(unreadable)}"))
             else:
                 findings.append(problem(unreadable, shown))
             continue
@@ -164,6 +161,13 @@ def read_book(folder: Path, folder_as_given: str | None = None, exclude: Iterabl
     ), findings
 
 
+def _as_named(unreadable: Unreadable) -> str:
+    """Why a file that book.yaml names is not read, after "chapters: 'x.md' "."""
+    if unreadable.kind == MISSING:
+        return "is not a file in the handbook folder"
+    return unreadable.reason
+
+
 def _markdown_files(folder: Path) -> list[str]:
     """The chapter files of a folder without a chapters list: its *.md files, links too."""
     return sorted(entry.name for entry in os.scandir(folder)
@@ -187,9 +191,8 @@ def _check_metadata_files(values: dict, folder: Path, shown: str, text: str) -> 
         try:
             head = read(folder, cover, MAX_PICTURE_BYTES)[:8]
         except Unreadable as unreadable:
-            reason = ("is not a file in the handbook folder" if unreadable.kind == MISSING
-                      else unreadable.reason)
-            findings.append(Finding("E106", shown, line, f"cover: '{cover}' {reason}"))
+            findings.append(Finding("E106", shown, line, f"cover: '{cover}' "
+                                    f"{_as_named(unreadable)}"))
         else:
             if not any(head.startswith(sig) for sig in IMAGE_SIGNATURES):
                 findings.append(Finding("E106", shown, line,
@@ -273,32 +276,17 @@ def read_files(book: Book, names: Iterable[str]) -> dict[str, bytes | Unreadable
     return files
 
 
-def picture_problem(data: bytes) -> str | None:
-    """Why a picture's bytes cannot be shown: "damaged", or what makes it too big to draw
+def raster_problem(data: bytes) -> str | None:
+    """Why a PNG or JPEG cannot be shown: "damaged", or what makes it too big to draw
     ("has 8000 x 6000 pixels: at most 25 million pixels are built"); else None.
 
-    A PNG or JPEG is decoded whole, since a damaged file fails only there; its size
-    is read from its header first, so that a small file that would unpack to
-    gigabytes (a decompression bomb) is refused without being unpacked.
+    The picture is decoded whole, since a damaged file fails only there; its size is read
+    from its header first, so that a small file that would unpack to gigabytes (a
+    decompression bomb) is refused without being unpacked.
     """
     import PIL.Image  # only a build that checks pictures needs the image library
 
-    from . import svg
-
     pixels = f"at most {MAX_PICTURE_PIXELS // 1_000_000} million pixels are built"
-    kind = picture_type(data)
-    if kind == "image/svg+xml":
-        if len(data) > MAX_SVG_BYTES:
-            return f"is larger than the {size(MAX_SVG_BYTES)} a drawing may be"
-        try:
-            elements = sum(1 for _ in svg.parse(data).iter())
-        except svg.UnreadableSvg:
-            return "damaged"
-        if elements > MAX_SVG_ELEMENTS:
-            return f"has {elements} elements: at most {MAX_SVG_ELEMENTS} are drawn"
-        return None
-    if kind is None:
-        return "damaged"
     with warnings.catch_warnings():
         warnings.simplefilter("error", PIL.Image.DecompressionBombWarning)
         try:

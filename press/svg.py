@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 
 import lxml.etree
 import tinycss2
@@ -57,36 +58,31 @@ def _svg_root(root: lxml.etree._Element) -> lxml.etree._Element:
     return root
 
 
-# What a picture runs or embeds
+# What a picture refers to, runs or embeds
 
 # Elements that run code or show another document, which an e-reader might honour.
 ACTIVE_ELEMENTS = frozenset({"script", "foreignObject", "iframe", "embed", "object", "audio",
                              "video", "handler", "listener"})
 
 
-def active_content(data: bytes) -> list[str]:
-    """What in the picture runs code or embeds a page, in document order: <script> and
-    the like, <foreignObject>, and event-handler attributes (``onload=``). Raises
-    UnreadableSvg."""
-    found = []
-    for element in parse(data).iter(lxml.etree.Element):
-        name = lxml.etree.QName(element).localname
-        if name in ACTIVE_ELEMENTS:
-            found.append(f"<{name}>")
-        found += [f"the attribute '{lxml.etree.QName(attribute).localname}'"
-                  for attribute in element.attrib
-                  if lxml.etree.QName(attribute).localname.lower().startswith("on")]
-    return list(dict.fromkeys(found))
+@dataclass(frozen=True)
+class Survey:
+    """What the checks need to know of an SVG picture, from one reading of it."""
+
+    references: tuple[str, ...]  # what it would fetch from outside itself, as written
+    active: tuple[str, ...]  # what in it runs code or embeds a page
+    elements: int  # how many elements it draws with
 
 
-# What a picture refers to
+def survey(data: bytes) -> Survey:
+    """What an SVG picture refers to outside itself, runs, and holds. Raises UnreadableSvg.
 
-def outside_references(data: bytes) -> list[str]:
-    """Everything the picture would fetch from outside itself, in document order, as written.
-
-    Links to its own parts (``#id``) and small inline data: pictures are not outside it.
-    An external DTD (``<!DOCTYPE svg PUBLIC ... "...svg11.dtd">``) is never loaded, so it is
-    not a reference; an external entity declared in the DOCTYPE is. Raises UnreadableSvg.
+    References are everything the picture would fetch, in document order, as written;
+    links to its own parts (``#id``) and small inline PNG and JPEG pictures are not
+    outside it. An external DTD (``<!DOCTYPE svg PUBLIC ... "...svg11.dtd">``) is never
+    loaded, so it is not a reference; an external entity declared in the DOCTYPE is.
+    What runs code or embeds a page: <script> and the like, <foreignObject>, and
+    event-handler attributes (``onload=``).
     """
     # Read first with entities left as they are: that reading keeps the declarations of
     # external entities, and still succeeds where the picture uses one, which the safe
@@ -104,8 +100,17 @@ def outside_references(data: bytes) -> list[str]:
                 raise
             # It uses an external entity: report what the tree read as written shows.
     prolog = reversed(list(root.itersiblings(preceding=True)))
-    return [*_stylesheet_instructions(prolog), *entities, *_tree_references(root),
-            *_stylesheet_instructions(root.itersiblings())]
+    references = [*_stylesheet_instructions(prolog), *entities, *_tree_references(root),
+                  *_stylesheet_instructions(root.itersiblings())]
+    active = []
+    for element in root.iter(lxml.etree.Element):
+        name = lxml.etree.QName(element).localname
+        if name in ACTIVE_ELEMENTS:
+            active.append(f"<{name}>")
+        active += [f"the attribute '{lxml.etree.QName(attribute).localname}'"
+                   for attribute in element.attrib
+                   if lxml.etree.QName(attribute).localname.lower().startswith("on")]
+    return Survey(tuple(references), tuple(dict.fromkeys(active)), sum(1 for _ in root.iter()))
 
 
 def _is_outside(url: str) -> bool:

@@ -32,20 +32,21 @@ def test_a_word_of_100000_letters(tmp_path, capsys):
         f"{limits.MAX_WORD} are built"]
 
 
-@pytest.mark.parametrize("line", [
-    "".join(f"{'    ' * depth}- level {depth}\n" for depth in range(200)),
-    "> " * 300 + "deep\n",
-    "- " * 500 + "deep\n",
-    "".join(f"{'    ' * depth}!!! note\n" for depth in range(60)) + "    " * 60 + "deep\n",
+DEEP = limits.MAX_DEPTH  # the lists and callouts below pass the limit on their line DEEP + 1
+
+
+@pytest.mark.parametrize(("line", "number", "depth"), [
+    ("".join(f"{'    ' * depth}- level {depth}\n" for depth in range(200)), 6 + DEEP, DEEP + 1),
+    ("> " * 300 + "deep\n", 6, 300),
+    ("- " * 500 + "deep\n", 6, 500),
+    ("".join(f"{'    ' * depth}!!! note\n" for depth in range(60)) + "    " * 60 + "deep\n",
+     6 + DEEP, DEEP + 1),
 ], ids=["lists-200-deep", "quotes-300-deep", "lists-500-deep-on-one-line", "callouts-60-deep"])
-def test_nesting_hundreds_deep(tmp_path, capsys, line):
+def test_nesting_hundreds_deep(tmp_path, capsys, line, number, depth):
     folder = handbook(tmp_path, line)
-    (finding,) = refusal(folder, capsys)
-    number = 6 + next(index for index, text in enumerate(line.split("\n"))
-                      if limits.nesting_depth(text) > limits.MAX_DEPTH)
-    assert finding.startswith(f"{folder}/01-a.md:{number}: error: this line is nested ")
-    assert finding.endswith(f"levels deep: at most {limits.MAX_DEPTH} levels of lists, quotes "
-                            "and callouts inside each other are built")
+    assert refusal(folder, capsys) == [
+        f"{folder}/01-a.md:{number}: error: this line is nested {depth} levels deep: at most "
+        f"{limits.MAX_DEPTH} levels of lists, quotes and callouts inside each other are built"]
 
 
 @pytest.mark.parametrize(("line", "depth"), [

@@ -71,17 +71,17 @@ def data_picture(size: int) -> str:
     ("", '<image href="&#104;ttp://x.org/c.png"/>', "http://x.org/c.png"),
 ])
 def test_each_kind_of_outside_reference_is_found(prolog, body, reference):
-    assert svg.outside_references(svg_of(body, prolog)) == [reference]
+    assert svg.survey(svg_of(body, prolog)).references == (reference,)
 
 
-def test_outside_references_come_in_document_order_as_written():
+def test_references_come_in_document_order_as_written():
     picture = svg_of(
         '<style>@import "first.css"; rect { fill: url( "third.svg#a" ) }</style>'
         '<image xlink:href="fourth.png" clip-path="url(fifth.svg#c)"/>'
         '<use href=" sixth.svg#b "/>',
         prolog='<?xml-stylesheet href="zero.css"?>')
-    assert svg.outside_references(picture) == [
-        "zero.css", "first.css", "third.svg#a", "fourth.png", "fifth.svg#c", "sixth.svg#b"]
+    assert svg.survey(picture).references == (
+        "zero.css", "first.css", "third.svg#a", "fourth.png", "fifth.svg#c", "sixth.svg#b")
 
 
 def test_its_own_parts_and_small_inline_pictures_are_not_outside_it():
@@ -93,12 +93,12 @@ def test_its_own_parts_and_small_inline_pictures_are_not_outside_it():
         f'@namespace svg url(http://www.w3.org/2000/svg);</style>'
         f'<image href="{small}"/><rect style="fill: url({small})"/>'
         f'<a href=""><text>a link to itself</text></a><path d="M0 0 L10 10"/>')
-    assert svg.outside_references(picture) == []
+    assert svg.survey(picture).references == ()
 
 
 def test_a_large_inline_picture_is_outside_it():
     large = data_picture(svg.SMALL_INLINE_PICTURE + 100)
-    assert svg.outside_references(svg_of(f'<image href="{large}"/>')) == [large]
+    assert svg.survey(svg_of(f'<image href="{large}"/>')).references == (large,)
     assert not svg.is_small_inline_picture(large)
     assert svg.is_small_inline_picture(data_picture(100))
     assert not svg.is_small_inline_picture("data:text/css,rect{}")
@@ -107,7 +107,7 @@ def test_a_large_inline_picture_is_outside_it():
 def test_the_standard_svg_doctype_that_illustrator_writes_is_not_a_reference():
     picture = svg_of('<rect fill="#000"/>', prolog=ILLUSTRATOR_DOCTYPE).replace(
         b'xmlns="http://www.w3.org/2000/svg"', b'xmlns="&ns_svg;"')
-    assert svg.outside_references(picture) == []
+    assert svg.survey(picture).references == ()
     assert svg.parse(picture).tag == "{http://www.w3.org/2000/svg}svg"
 
 
@@ -120,7 +120,7 @@ def test_the_standard_svg_doctype_that_illustrator_writes_is_not_a_reference():
     (b'<svg xmlns="http://example.org/"/>', "in the namespace http://example.org/"),
 ])
 def test_what_is_not_an_svg_picture_is_unreadable(data, reason):
-    for read in (svg.parse, svg.outside_references, lambda data: svg.recolour(data, marked)):
+    for read in (svg.parse, svg.survey, lambda data: svg.recolour(data, marked)):
         with pytest.raises(svg.UnreadableSvg, match=re.escape(reason)):
             read(data)
 

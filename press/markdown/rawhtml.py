@@ -67,6 +67,15 @@ class _WholeText(io.StringIO):
         return super().read(0 if size == 0 else -1)  # read(0) tells text from bytes
 
 
+def _noting_less_than_sign(state):
+    """A tokenizer state that first notes where the "<" just read stands."""
+    def noting(self):
+        self._at_less_than_sign()
+        return state(self)
+
+    return noting
+
+
 class _Tokenizer(HTMLTokenizer):
     """WeasyPrint's HTML tokenizer, noting where each tag starts and whether the text
     ends inside a tag, a comment or a doctype."""
@@ -84,26 +93,16 @@ class _Tokenizer(HTMLTokenizer):
         line, column = self.stream.position()
         self.tag_start = self.line_starts[line - 1] + column - 1  # the "<" just read
 
-    # Every state entered right after a "<" that may begin a tag.
-    def tag_open_state(self):
-        self._at_less_than_sign()
-        return super().tag_open_state()
-
-    def rcdata_less_than_sign_state(self):
-        self._at_less_than_sign()
-        return super().rcdata_less_than_sign_state()
-
-    def rawtext_less_than_sign_state(self):
-        self._at_less_than_sign()
-        return super().rawtext_less_than_sign_state()
-
-    def script_data_less_than_sign_state(self):
-        self._at_less_than_sign()
-        return super().script_data_less_than_sign_state()
-
-    def script_data_escaped_less_than_sign_state(self):
-        self._at_less_than_sign()
-        return super().script_data_escaped_less_than_sign_state()
+    # Every state entered right after a "<" that may begin a tag notes where it stands.
+    tag_open_state = _noting_less_than_sign(HTMLTokenizer.tag_open_state)
+    rcdata_less_than_sign_state = _noting_less_than_sign(
+        HTMLTokenizer.rcdata_less_than_sign_state)
+    rawtext_less_than_sign_state = _noting_less_than_sign(
+        HTMLTokenizer.rawtext_less_than_sign_state)
+    script_data_less_than_sign_state = _noting_less_than_sign(
+        HTMLTokenizer.script_data_less_than_sign_state)
+    script_data_escaped_less_than_sign_state = _noting_less_than_sign(
+        HTMLTokenizer.script_data_escaped_less_than_sign_state)
 
     def emit_current_token(self):
         if self.current_token["type"] in tag_token_types:

@@ -37,8 +37,8 @@ def resolve_targets(fragment, current: str, anchors: Mapping[str, str]) -> tuple
 
     ``fragment`` is the chapter's HTML as an lxml tree: its addresses are what a
     browser reads (entities decoded), so that they are checked as every edition shows them.
+    ``anchors`` holds every chapter file's anchor, the current one's too.
     """
-    anchors = {**chapter_anchors([current]), **anchors}
     targets = []
     for element in fragment.iter("a", "img"):
         attribute = "src" if element.tag == "img" else "href"
