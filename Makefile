@@ -6,10 +6,13 @@ READY := $(VENV)/.ready
 BOOK ?=
 OUTPUT ?= output
 
-.PHONY: pdf epub print booklet flyer all check test fuzz bench clean
+# One rule for every edition: the target's name is publish.py's command, and the editions
+# are those press/editions.py lists.
+EDITIONS := $(shell $(PYTHON3) -m press.editions)
 
-# One rule for every edition: the target's name is publish.py's command.
-pdf epub print booklet flyer all: $(READY)
+.PHONY: $(EDITIONS) all check test fuzz bench clean
+
+$(EDITIONS) all: $(READY)
 	$(PYTHON) publish.py $@ $(BOOK) --output $(OUTPUT)
 
 check: $(READY)

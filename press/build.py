@@ -4,6 +4,7 @@ temporary name, for the command line to put in place."""
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -13,7 +14,8 @@ from . import __version__
 from .findings import ERROR, Finding, SourceError
 from .model import Book, RenderedChapter
 from .cache import output_path
-from .output import OutputError, fault, temporary
+from .editions import EDITIONS, Edition
+from .output import OutputError, fault, temporary, temporary_folder, write
 from .render import (environment, fact_sheet_sections, footnotes_at_calls, render_book,
                      render_chapter, shown_files)
 from .sources import read_book, read_files
@@ -121,64 +123,73 @@ class Editions:
         self.files = checked.files
         self.output = output
 
-    def _write(self, edition: str, write, count: int | None = None, unit: str = "pages"
+    def _write(self, edition: str, write, count: int | None = None, folder: bool = False
                ) -> Built:
-        """Call ``write(path)`` on a new temporary file for ``edition``; a Built for it (with
-        ``write``'s result as the count unless ``count`` is given)."""
+        """Call ``write(path)`` on a new temporary file (or ``folder``) for ``edition``; a
+        Built for it (with ``write``'s result as the count unless ``count`` is given)."""
         target = output_path(self.output, self.book.slug, edition)
-        path = temporary(target)
+        path = temporary_folder(target) if folder else temporary(target)
         try:
             result = write(path)
         except BaseException as error:
-            path.unlink(missing_ok=True)
+            if folder:
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
             if isinstance(error, OSError) and not isinstance(error, OutputError):
                 raise fault(target, error) from None
             raise
-        return Built(self.book, edition, target, path, result if count is None else count, unit)
+        return Built(self.book, edition, target, path, result if count is None else count,
+                     EDITIONS[edition].unit)
+
+    def laid_out(self, edition: Edition) -> tuple[bytes, int]:
+        """The PDF of a paged edition (the book, or its fact sheet) and its page count."""
+        from .pdf import render_pdf, stylesheet_urls  # WeasyPrint loads only when wanted
+
+        stylesheets = stylesheet_urls(self.book, edition.sheets)
+        with stage("templates"):
+            if edition.name == "flyer":
+                html = environment().get_template("flyer.html.j2").render(
+                    book=self.book, chapters=self.chapters, version=__version__, press=False,
+                    sections=fact_sheet_sections(self.book, self.chapters),
+                    stylesheets=stylesheets)
+            else:
+                html = print_html(self.book, stylesheets, self.chapters, press=edition.press)
+        return render_pdf(self.book, html, self.files, press=edition.press)
 
     @cached_property
     def office_pdf(self) -> tuple[bytes, int]:
-        from .pdf import render_pdf, stylesheet_urls  # WeasyPrint loads only when wanted
+        return self.laid_out(EDITIONS["pdf"])
 
-        with stage("templates"):
-            html = print_html(self.book, stylesheet_urls(self.book), self.chapters)
-        return render_pdf(self.book, html, self.files)
+    def make(self, name: str) -> Built:
+        """Make the edition ``name`` under a temporary name."""
+        edition = EDITIONS[name]
+        if name == "pdf":
+            data, pages = self.office_pdf
+        elif name == "booklet":
+            from .imposition import impose_booklet
 
-    def pdf(self) -> Built:
-        data, pages = self.office_pdf
-        return self._write("pdf", lambda path: path.write_bytes(data), pages)
+            return self._write(name, lambda path: impose_booklet(self.office_pdf[0], path))
+        elif name == "epub":
+            from .epub import write_epub
 
-    def booklet(self) -> Built:
-        from .imposition import impose_booklet
+            with stage("epub"):
+                return self._write(name, lambda path: write_epub(
+                    self.book, self.chapters, self.cover, path, self.files), count=0)
+        elif name == "site":
+            from .site import write_handbook_site
 
-        return self._write("booklet", lambda path: impose_booklet(self.office_pdf[0], path),
-                           unit="sheets")
+            with stage("site"):
+                return self._write(name, lambda path: write_handbook_site(
+                    self.book, self.chapters, self.cover, path, self.files, self.output),
+                    folder=True)
+        else:
+            data, pages = self.laid_out(edition)
+        return self._write(name, lambda path: write(path, data), pages)
 
-    def press(self) -> Built:
-        from .pdf import render_pdf, stylesheet_urls
-
-        html = print_html(self.book, stylesheet_urls(self.book, press=True), self.chapters,
-                          press=True)
-        data, pages = render_pdf(self.book, html, self.files, press=True)
-        return self._write("print", lambda path: path.write_bytes(data), pages)
-
-    def flyer(self) -> Built:
-        from .pdf import render_pdf, stylesheet_urls
-
-        html = environment().get_template("flyer.html.j2").render(
-            book=self.book, chapters=self.chapters, version=__version__, press=False,
-            sections=fact_sheet_sections(self.book, self.chapters),
-            stylesheets=stylesheet_urls(self.book, sheets=FLYER_SHEETS))
-        data, pages = render_pdf(self.book, html, self.files)
-        return self._write("flyer", lambda path: path.write_bytes(data), pages)
-
-    def epub(self) -> Built:
-        from .epub import write_epub
-
-        with stage("epub"):
-            cover = epub_cover(self.book, self.files)
-            return self._write("epub", lambda path: write_epub(
-                self.book, self.chapters, cover, path, self.files), count=0)
+    @cached_property
+    def cover(self) -> bytes:
+        return epub_cover(self.book, self.files)
 
 
 def epub_cover(book: Book, files: Mapping[str, bytes]) -> bytes:
@@ -189,15 +200,10 @@ def epub_cover(book: Book, files: Mapping[str, bytes]) -> bytes:
     if book.metadata.cover:
         return files[book.metadata.cover]
     html = environment().get_template("cover-image.html.j2").render(
-        book=book, version=__version__, cover_url="", stylesheets=stylesheet_urls(book),
+        book=book, version=__version__, cover_url="",
+        stylesheets=stylesheet_urls(book, EDITIONS["pdf"].sheets),
         press=False)
     return cover_image(book, html, files)
-
-
-# Each format and the Editions method that makes it, in the order `all` builds them.
-FORMATS = {"pdf": Editions.pdf, "epub": Editions.epub, "print": Editions.press,
-           "booklet": Editions.booklet, "flyer": Editions.flyer}
-FLYER_SHEETS = ("fonts.css", "{theme}/theme.css", "base.css", "flyer.css")
 
 
 def build(checked: Checked, formats: list[str], output: Path) -> list[Built]:
@@ -207,9 +213,12 @@ def build(checked: Checked, formats: list[str], output: Path) -> list[Built]:
     built: list[Built] = []
     try:
         for name in formats:
-            built.append(FORMATS[name](editions))
+            built.append(editions.make(name))
     except BaseException:
         for done in built:
-            done.temporary.unlink(missing_ok=True)
+            if done.temporary.is_dir():
+                shutil.rmtree(done.temporary, ignore_errors=True)
+            else:
+                done.temporary.unlink(missing_ok=True)
         raise
     return built

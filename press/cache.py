@@ -15,16 +15,15 @@ from pathlib import Path
 
 from . import PROJECT
 from .output import remove, write_atomically
+from .editions import EDITIONS, SITE
 from .folder import Unreadable, open_file, walk
 
 PROJECT_INPUTS = ("press", "styles", "templates", "requirements.txt")
-OUTPUT_NAMES = {"pdf": "{slug}.pdf", "epub": "{slug}.epub", "print": "{slug}-print.pdf",
-                "booklet": "{slug}-booklet.pdf", "flyer": "{slug}-flyer.pdf"}
 STAMPS = ".press-built"  # a folder in the output folder
 
 
 def output_path(output: Path, slug: str, edition: str) -> Path:
-    return output / OUTPUT_NAMES[edition].format(slug=slug)
+    return EDITIONS[edition].path(output, slug)
 
 
 def _files(root: Path):
@@ -53,8 +52,8 @@ def _project_digest() -> bytes:
 def outputs(output: Path, slug: str) -> list[Path]:
     """The files builds write into ``output`` for the handbook ``slug``: no part of the
     handbook, should the output folder lie inside it (its stamps and temporary files are
-    hidden files, which no handbook holds)."""
-    return [output_path(output, slug, edition) for edition in OUTPUT_NAMES]
+    hidden files, which no handbook holds); the site's folder, which holds every handbook's."""
+    return [output_path(output, slug, edition) for edition in EDITIONS] + [output / SITE]
 
 
 def handbook_digest(folder: Path, output: Path | None = None) -> bytes:
@@ -85,14 +84,15 @@ def edition_digest(handbook: bytes, edition: str) -> str:
 
 
 def stamp_path(output: Path, slug: str, edition: str) -> Path:
-    return output / STAMPS / f"{output_path(output, slug, edition).name}.digest"
+    name = EDITIONS[edition].file.format(slug=slug).replace("/", "-")
+    return output / STAMPS / f"{name}.digest"
 
 
 def up_to_date(slug: str, output: Path, edition: str, digest: str) -> bool:
     """Whether the edition's file exists and was made from the inputs ``digest`` stands for."""
     stamp = stamp_path(output, slug, edition)
     try:
-        return output_path(output, slug, edition).is_file() and stamp.read_text() == digest
+        return output_path(output, slug, edition).exists() and stamp.read_text() == digest
     except (OSError, UnicodeDecodeError):
         return False  # no stamp, or none that can be read: build it again
 

@@ -15,22 +15,14 @@ import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote
 
 import lxml.etree
 from ebooklib import epub
-from fontTools import subset
-from fontTools.ttLib import TTFont
-
-try:
-    import uharfbuzz as harfbuzz
-except ImportError:  # the fontTools subsetter serves instead
-    harfbuzz = None
-
-from .model import ANCHOR_PREFIX, ID_SEPARATOR, Book, RenderedChapter
-from .render import environment, parse_fragment
+from .fonts import subset_faces
+from .model import ANCHOR_PREFIX, Book, RenderedChapter
+from .render import environment, parse_fragment, split_into_files
 from .sources import picture_type
-from .styles import epub_rules, epub_stylesheet, fallback_families, font_cmap, font_faces
+from .styles import epub_stylesheet
 
 # The pipeline's own files start with "_", which no chapter's file (its anchor) can; the
 # author's pictures live under media/ (see picture_files).
@@ -41,7 +33,6 @@ NAV_FILE = "_nav.xhtml"
 XHTML = "application/xhtml+xml"
 FONT_TYPES = {".ttf": "font/ttf", ".otf": "font/otf"}
 
-CSS_CONTENT = re.compile(r'content:\s*"([^"]*)"')
 ACCESSIBILITY = (
     ("schema:accessMode", "textual"),
     ("schema:accessMode", "visual"),
@@ -133,24 +124,14 @@ def write_epub(book: Book, chapters: tuple[RenderedChapter, ...], cover_bytes: b
         content = pictures[name]
         ebook.add_item(epub.EpubItem(uid=_uid(media[name]), file_name=media[name],
                                      media_type=picture_type(content), content=content))
-    # The characters to keep: the pages' text, and what the style sheet writes itself
-    # (callout icons and labels, list marks, the testimonials' quote mark).
-    generated = "".join(CSS_CONTENT.findall(epub_rules(book.metadata.theme)[1]))
-    text = set("".join(page.content.decode() for page in pages) + generated + "0123456789.")
-    faces = font_faces()
-    fallbacks = fallback_families(book.metadata.theme)
-    drawn_by_main_fonts = {chr(code) for face in faces if face.family not in fallbacks
-                           for code in font_cmap(face.path)}
+    # The characters to keep: the pages' text, and what the style sheet writes itself.
+    text = "".join(page.content.decode() for page in pages)
     kept = set()
-    for face in faces:
-        # A fallback font (Thai, emoji) comes only for what the main fonts cannot draw.
-        wanted = text - drawn_by_main_fonts if face.family in fallbacks else text
-        data = subset_font(face.path, wanted, book.publication_date)
-        if data:
-            kept.add(face.source)
-            name = posixpath.join(posixpath.dirname(CSS_FILE), face.source)
-            ebook.add_item(epub.EpubItem(uid=_uid(name), file_name=name,
-                                         media_type=FONT_TYPES[face.path.suffix], content=data))
+    for face, data in subset_faces(book.metadata.theme, text, book.publication_date):
+        kept.add(face.source)
+        name = posixpath.join(posixpath.dirname(CSS_FILE), face.source)
+        ebook.add_item(epub.EpubItem(uid=_uid(name), file_name=name,
+                                     media_type=FONT_TYPES[face.path.suffix], content=data))
     css = epub_stylesheet(book.metadata.theme, kept)
     ebook.add_item(epub.EpubItem(uid="style", file_name=CSS_FILE, media_type="text/css",
                                  content=css.encode()))
@@ -202,16 +183,9 @@ def xhtml_body(rendered: RenderedChapter, files: dict[str, str], media: dict[str
     Links between chapters lead to the other chapter's file; pictures to their files
     under media/; footnotes become EPUB notes at the chapter's end.
     """
-    own = files[rendered.chapter.anchor]
     fragment = parse_fragment(rendered.html)
-    images = set()
+    images = split_into_files(fragment, files[rendered.chapter.anchor], files, media)
     for link in fragment.iter("a"):
-        href = link.get("href", "")
-        if href.startswith("#"):
-            anchor = href[1:].split(ID_SEPARATOR, 1)[0]
-            if anchor in files and files[anchor] != own:
-                relative = posixpath.relpath(files[anchor], posixpath.dirname(own) or ".")
-                link.set("href", relative if href[1:] == anchor else relative + href)
         if "footnote-ref" in link.get("class", ""):
             link.set("epub:type", "noteref")
             link.set("role", "doc-noteref")
@@ -227,56 +201,9 @@ def xhtml_body(rendered: RenderedChapter, files: dict[str, str], media: dict[str
             notes.remove(rule)
         for item in notes.iter("li"):
             item.set("epub:type", "endnote")
-    for image in fragment.iter("img"):
-        name = unquote(image.get("src"))  # its path in the handbook folder
-        images.add(name)
-        image.set("src", posixpath.relpath(media[name], posixpath.dirname(own) or "."))
     body = (fragment.text or "") + "".join(
         lxml.etree.tostring(child, method="xml", encoding="unicode") for child in fragment)
     return body, images
-
-
-def subset_font(path: Path, characters: set[str], date: datetime.date) -> bytes | None:
-    """The font cut down to ``characters``, or None if it draws none of them.
-
-    HarfBuzz's subsetter (uharfbuzz) is used where it is installed, hundreds of times
-    faster; fontTools' gives the same glyphs where it is not.
-    """
-    codepoints = {ord(character) for character in characters} & set(font_cmap(path))
-    if not codepoints:
-        return None
-    if harfbuzz is not None:
-        return _subset_with_harfbuzz(path, codepoints)
-    return _subset_with_fonttools(path, codepoints, date)
-
-
-def _subset_with_harfbuzz(path: Path, codepoints: set[int]) -> bytes:
-    face = harfbuzz.Face(harfbuzz.Blob(path.read_bytes()))
-    wanted = harfbuzz.SubsetInput()
-    wanted.unicode_set.update(codepoints)  # the source's head dates are kept: reproducible
-    return bytes(harfbuzz.subset(face, wanted).blob.data)
-
-
-def _subset_with_fonttools(path: Path, codepoints: set[int], date: datetime.date) -> bytes:
-    with TTFont(path, recalcTimestamp=False) as font:
-        options = subset.Options()
-        options.layout_features = ["*"]
-        options.name_IDs = ["*"]
-        options.notdef_outline = True
-        options.drop_tables += ["Silf", "Silt", "Sill", "Glat", "Gloc", "Feat"]  # Graphite
-        subsetter = subset.Subsetter(options)
-        subsetter.populate(unicodes=codepoints)
-        subsetter.subset(font)
-        font["head"].created = font["head"].modified = _font_time(date)
-        output = io.BytesIO()
-        font.save(output, reorderTables=True)
-        return output.getvalue()
-
-
-def _font_time(date: datetime.date) -> int:
-    """A date in the OpenType clock (seconds since 1904), for reproducible fonts."""
-    return int((datetime.datetime.combine(date, datetime.time())
-                - datetime.datetime(1904, 1, 1)).total_seconds())
 
 
 def _metadata(ebook: epub.EpubBook, book: Book) -> None:

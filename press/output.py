@@ -13,13 +13,15 @@ import errno
 import fcntl
 import os
 import re
+import shutil
 import socket
 import tempfile
 from pathlib import Path
 
 HOST = re.sub(r"[^A-Za-z0-9-]", "-", socket.gethostname()) or "host"
 # Our temporary files: an edition's, a stamp's, or the probe of a folder.
-TEMPORARY = re.compile(r"^\.(?:.+\.(?:pdf|epub|digest)|probe)\.([A-Za-z0-9-]+)\.(\d+)\.[^.]+\.tmp$")
+TEMPORARY = re.compile(r"^\.(?:.+\.(?:pdf|epub|digest|site|html|xml|css|json)|probe)"
+                       r"\.([A-Za-z0-9-]+)\.(\d+)\.[^.]+\.tmp$")
 # What the machine, not the pipeline, can be blamed for while files are written.
 MACHINE_FAULTS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EACCES,
                   errno.EPERM, errno.EIO, errno.ENOTDIR, errno.EEXIST}
@@ -79,6 +81,16 @@ def temporary(target: Path) -> Path:
     return Path(name)
 
 
+def temporary_folder(target: Path) -> Path:
+    """A new empty temporary folder beside ``target`` (a folder of the site), to be put in
+    its place when complete."""
+    try:
+        return Path(tempfile.mkdtemp(prefix=f".{target.name}.site.{HOST}.{os.getpid()}.",
+                                     suffix=".tmp", dir=target.parent))
+    except OSError as error:
+        raise fault(target.parent, error) from None
+
+
 def write(path: Path, data: bytes, shown: Path | None = None) -> None:
     """Write ``data`` to ``path``, faults named after ``shown`` (the file it will become)."""
     try:
@@ -89,8 +101,17 @@ def write(path: Path, data: bytes, shown: Path | None = None) -> None:
 
 
 def replace(temporary_path: Path, target: Path) -> None:
+    """Put ``temporary_path`` in the place of ``target``; a folder takes the place of the
+    folder before it, which goes (a build stopped between the two renames leaves no
+    folder there for a moment, never a mixture of two)."""
     try:
-        os.replace(temporary_path, target)
+        if temporary_path.is_dir() and target.is_dir():
+            old = temporary_folder(target)
+            os.replace(target, old)
+            os.replace(temporary_path, target)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(temporary_path, target)
     except OSError as error:
         raise fault(target, error) from None
 
@@ -142,7 +163,10 @@ def remove_temporaries(folder: Path, own: bool) -> None:
         pid = int(match.group(2))
         if not _running(pid) or (own and pid == os.getpid()):
             try:
-                (folder / name).unlink()
+                if (folder / name).is_dir() and not (folder / name).is_symlink():
+                    shutil.rmtree(folder / name)
+                else:
+                    (folder / name).unlink()
             except OSError:
                 pass  # someone else's, or already gone: nothing of ours to keep
 

@@ -108,14 +108,10 @@ class SandboxedFetcher(weasyprint.URLFetcher):
         return weasyprint.urls.URLFetcherResponse(url, data, headers={"Content-Type": kind})
 
 
-PRINT_SHEETS = ("fonts.css", "{theme}/theme.css", "base.css", "print.css", "sizes/{size}.css")
-
-
-def stylesheet_urls(book: Book, press: bool = False, sheets=PRINT_SHEETS) -> list[str]:
-    """Style sheets in cascade order, as WeasyPrint fetches them (the press adds its own)."""
-    names = [name.format(theme=book.metadata.theme, size=book.metadata.page_size)
-             for name in sheets]
-    return [STYLES_URL + name for name in names + (["press.css"] if press else [])]
+def stylesheet_urls(book: Book, sheets: tuple[str, ...]) -> list[str]:
+    """An edition's style sheets in cascade order, as WeasyPrint fetches them."""
+    return [STYLES_URL + name.format(theme=book.metadata.theme, size=book.metadata.page_size)
+            for name in sheets]
 
 
 class _Problems(logging.Handler):

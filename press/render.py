@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import functools
+import posixpath
 import re
 from collections.abc import Mapping
 from typing import NamedTuple
+from urllib.parse import unquote
 
 import jinja2
 import lxml.html
@@ -176,6 +178,28 @@ def footnotes_at_calls(body: str) -> str:
                 heading.set("data-bookmark", _heading_words(heading, lambda child: child is note))
         _drop_keeping_tail(notes)
     return serialize_fragment(fragment)
+
+
+def split_into_files(fragment, own: str, files: Mapping[str, str], media: Mapping[str, str]
+                     ) -> set[str]:
+    """Make a chapter's ``fragment`` stand in a file of its own (``own``), as in the EPUB and
+    the web edition: links to another chapter lead to its file (``files``: each chapter's
+    by its anchor), pictures to theirs (``media``: by their paths in the handbook folder).
+    Returns the pictures it shows, by their paths in the handbook folder."""
+    here = posixpath.dirname(own) or "."
+    for link in fragment.iter("a"):
+        href = link.get("href", "")
+        if href.startswith("#"):
+            anchor = href[1:].split(ID_SEPARATOR, 1)[0]
+            if anchor in files and files[anchor] != own:
+                relative = posixpath.relpath(files[anchor], here)
+                link.set("href", relative if href[1:] == anchor else relative + href)
+    images = set()
+    for image in fragment.iter("img"):
+        name = unquote(image.get("src"))  # its path in the handbook folder
+        images.add(name)
+        image.set("src", posixpath.relpath(media[name], here))
+    return images
 
 
 def parse_fragment(body: str):

@@ -1,0 +1,90 @@
+"""What an edition is, in one place: its command, its help, the file it writes, the style
+sheets it is laid out with, and what it takes from other editions.
+
+The command line, the cache, the build and the Makefile (``python3 -m press.editions``)
+all read these records. This module imports nothing but the standard library.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+SITE = "site"  # the folder, in the output folder, that holds the site
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One edition of a handbook."""
+
+    name: str  # the command's word, e.g. ``pdf``
+    help: str
+    file: str  # where it is written in the output folder, ``{slug}`` standing for the slug
+    sheets: tuple[str, ...] = ()  # style sheets in cascade order ({theme}, {size} filled in)
+    press: bool = False  # laid out in CMYK ink for a print shop
+    shares: str | None = None  # an edition made in the same process, whose work it reuses
+    needs: tuple[str, ...] = ()  # editions whose finished files it reads
+    unit: str = "pages"  # what its count counts
+
+    def path(self, output: Path, slug: str) -> Path:
+        return output / self.file.format(slug=slug)
+
+
+PRINT_SHEETS = ("fonts.css", "{theme}/theme.css", "base.css", "print.css", "sizes/{size}.css")
+
+# In the order `all` builds them.
+EDITIONS: dict[str, Edition] = {edition.name: edition for edition in (
+    Edition("pdf", "the PDF for screens and office printers (<slug>.pdf)", "{slug}.pdf",
+            PRINT_SHEETS),
+    Edition("epub", "the EPUB 3 e-book (<slug>.epub)", "{slug}.epub", unit=""),
+    Edition("print", "the press PDF with bleed, crop marks and CMYK (<slug>-print.pdf)",
+            "{slug}-print.pdf", PRINT_SHEETS + ("press.css",), press=True),
+    Edition("booklet", "A5 pages two-up for a duplex office printer (<slug>-booklet.pdf)",
+            "{slug}-booklet.pdf", shares="pdf", unit="sheets"),
+    Edition("flyer", "a one-sheet fact sheet for a careers fair stand (<slug>-flyer.pdf)",
+            "{slug}-flyer.pdf", ("fonts.css", "{theme}/theme.css", "base.css", "flyer.css")),
+    Edition(SITE, "the web edition, the handbook's page with its downloads, and the "
+            f"catalogue of every handbook ({SITE}/)", f"{SITE}/{{slug}}",
+            needs=("pdf", "epub", "booklet", "flyer"), unit="pages"),
+)}
+
+COMMANDS = {**{name: edition.help for name, edition in EDITIONS.items()},
+            "all": "every edition", "check": "check the sources without building anything"}
+
+
+def wanted(names: list[str]) -> list[str]:
+    """The editions to build for ``names``: each with those whose files it needs, in the
+    order of EDITIONS."""
+    chosen = set(names)
+    for name in names:
+        chosen.update(EDITIONS[name].needs)
+    return [name for name in EDITIONS if name in chosen]
+
+
+def groups(names: list[str]) -> list[list[str]]:
+    """The editions split into jobs, one a process: an edition stays with the one whose work
+    it shares; one that needs finished files comes in a later round (see ``rounds``)."""
+    jobs: dict[str, list[str]] = {}
+    for name in names:
+        shares = EDITIONS[name].shares
+        key = shares if shares in names else name
+        jobs.setdefault(key, []).append(name)
+    return list(jobs.values())
+
+
+def rounds(names: list[str]) -> list[list[str]]:
+    """The editions in rounds: each round needs only the files of rounds before it."""
+    done: set[str] = set()
+    result = []
+    left = list(names)
+    while left:
+        ready = [name for name in left
+                 if all(need in done or need not in names for need in EDITIONS[name].needs)]
+        result.append(ready)
+        done.update(ready)
+        left = [name for name in left if name not in done]
+    return result
+
+
+if __name__ == "__main__":  # for the Makefile: one target an edition
+    print(" ".join(EDITIONS))

@@ -1,0 +1,154 @@
+"""Publishing: which editions of which handbooks to make, the helpers that make them side by
+side, and putting the files in place with their stamps. The command line parses and
+prints; this is what it runs."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from .cache import STAMPS, edition_digest, forget, handbook_digest, outputs, remember, up_to_date
+from .editions import EDITIONS, SITE, groups, rounds, wanted
+from .findings import SourceError
+from .output import locked, prepare, remove_temporaries, replace
+
+
+def say(line: str) -> None:
+    print(line)
+
+
+def warn(line: str) -> None:
+    print(line, file=sys.stderr)
+
+
+def publish(editions: list[str], folders: list[tuple[Path, str]], output: Path,
+            strict: bool = False, parallel: bool = True,
+            report: Callable[[str], None] = say) -> int:
+    """Build ``editions`` (with those they need) of each (folder, folder as given), or only
+    check them if none; ``report`` gets a line for each handbook done.
+
+    Returns the exit status; raises SourceError with every problem of every handbook,
+    OutputError where the machine would not let a file be written.
+    """
+    editions = wanted(editions)
+    stale_books = []
+    for folder, as_given in folders:  # what is already built from these very inputs is skipped
+        slug = folder.resolve().name
+        handbook = handbook_digest(folder, output) if editions else b""
+        digests = {edition: edition_digest(handbook, edition) for edition in editions}
+        # --strict always checks again: an earlier build may have let warnings through.
+        stale = {edition: digest for edition, digest in digests.items()
+                 if strict or not up_to_date(slug, output, edition, digest)}
+        if editions and not stale:
+            report(f"{as_given}: up to date")
+            continue
+        stale_books.append((folder, as_given, stale))
+    if not stale_books:
+        return 0
+    jobs = sum(len(groups(rounds(list(digests))[0])) for _, _, digests in stale_books
+               if digests)
+    # Helper processes, one a core, start before the sources are checked, so that each loads
+    # the layout engine while this process reads and checks the handbooks.
+    from .helpers import Helpers  # a build with nothing to do needs no helpers
+
+    helpers = Helpers(min(jobs, os.cpu_count() or 1)) if parallel and jobs else None
+    try:
+        status = _check_and_build(editions, stale_books, output, strict, helpers, report)
+    except BaseException:
+        if helpers is not None:
+            helpers.stop()
+        if editions:  # what they, or this process, left half-written
+            for folder in (output, output / STAMPS, output / SITE):
+                remove_temporaries(folder, own=True)
+        raise
+    if helpers is not None:
+        helpers.close()
+    return status
+
+
+def _check_and_build(editions: list[str], stale_books: list, output: Path, strict: bool,
+                     helpers, report) -> int:
+    from .build import load_and_check  # the pipeline loads only when there is work to do
+
+    checked, findings = [], []
+    for folder, as_given, _ in stale_books:  # gather and check everything before writing
+        try:
+            checked.append(load_and_check(folder, as_given, strict,
+                                          exclude=outputs(output, folder.resolve().name)))
+        except SourceError as error:
+            findings += error.findings
+    if findings:
+        raise SourceError(findings)
+    for handbook in checked:
+        for warning in handbook.warnings:
+            warn(str(warning))
+    if not editions:
+        for handbook in checked:
+            count = len(handbook.warnings)
+            verdict = f"{count} warning{'s' if count != 1 else ''}" if count else "no problems found"
+            report(f"{handbook.book.display_folder}: {verdict}")
+        return 0
+    prepare(output)  # before any layout: can the files be written at all?
+    prepare(output / STAMPS)
+    books = list(zip(checked, stale_books))
+    # Round by round (an edition that reads another's finished file waits for it), one job a
+    # group of editions that share work (the booklet is imposed from the PDF), run by the
+    # helpers in parallel, one process a core.
+    for index in range(max(len(rounds(list(digests))) for _, (_, _, digests) in books)):
+        jobs = [(handbook, group, output)
+                for handbook, (_, _, digests) in books
+                for group in groups(_round(digests, index))]
+        if any(EDITIONS[name].file.startswith(SITE + "/") for _, group, _ in jobs
+               for name in group):
+            prepare(output / SITE)
+        results = helpers.map(_build, jobs) if helpers is not None else map(_build, jobs)
+        built = {(handbook.book.slug, edition): made for (handbook, group, _), files in
+                 zip(jobs, results) for edition, made in zip(group, files)}
+        made = []
+        for handbook, (folder, _, digests) in books:
+            # Sources saved while the build ran: the files are put in place, but no stamp
+            # says they were made from the sources as they are now.
+            now = handbook_digest(folder, output)
+            made += [(built[(handbook.book.slug, edition)],
+                      digest if edition_digest(now, edition) == digest else None)
+                     for edition, digest in digests.items() if edition in _round(digests, index)]
+        commit(output, made, report)
+    if SITE in editions:
+        from .site import write_catalogue
+
+        report(f"{write_catalogue(output)}")
+    return 0
+
+
+def _round(digests: dict[str, str], index: int) -> list[str]:
+    chosen = rounds(list(digests))
+    return chosen[index] if index < len(chosen) else []
+
+
+def commit(output: Path, built: list, report: Callable[[str], None] = say) -> None:
+    """Put every edition made into place, and report it, in the order of the editions, book
+    by book: first every stamp that would describe an old file is dropped, then the files
+    take their names, then their stamps (where there is a digest) are written. A build
+    stopped anywhere leaves no stamp that describes a file wrongly: at worst an edition is
+    built again. Builds into one folder at once take their turns here."""
+    with locked(output / STAMPS / ".lock"):
+        for made, _ in built:
+            forget(output, made.book.slug, made.edition)
+        for made, _ in built:
+            replace(made.temporary, made.path)
+        for made, digest in built:
+            if digest is not None:
+                remember(output, made.book.slug, made.edition, digest)
+    for made, _ in built:
+        unit = made.unit if made.count != 1 else made.unit.rstrip("s")
+        count = f" ({made.count} {unit})" if made.count else ""
+        report(f"{made.book.display_folder} -> {made.path}{count}")
+
+
+def _build(job):
+    from .build import build
+
+    handbook, editions, output = job
+    return build(handbook, editions, output)

@@ -1,0 +1,319 @@
+"""The site: a handbook's page with its downloads, its web edition, and the catalogue of
+every handbook in the site, with an OPDS feed and a search index.
+
+Each handbook has a folder of its own (``site/<slug>/``), made from the same rendered
+chapters as the PDF and the EPUB and put in place whole; the catalogue is made afterwards
+from the records those folders hold (``handbook.json``), so that it lists every handbook
+in the site, whichever were built in this run. Plain files only: every page works opened
+from disk, and nothing is loaded from another site.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import posixpath
+import shutil
+import subprocess
+import sys
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import lxml.etree
+
+from . import STYLES
+from .editions import EDITIONS, SITE
+from .fonts import subset_faces
+from .model import ANCHOR_PREFIX, Book, RenderedChapter
+from .output import fault, prepare, remove_temporaries, replace, temporary_folder, write
+from .palette import colour_rules
+from .render import environment, parse_fragment, split_into_files
+from .sources import picture_type
+from .styles import custom_properties
+
+RECORD = "handbook.json"  # what the catalogue reads of each handbook's folder
+COVER_WIDTH = 600  # pixels: twice the width the page shows it at
+DEFAULT_THEME = "default"  # the catalogue's
+# Page sizes by their width and height in points, to name a PDF's paper.
+PAPER = {(420, 595): "A5", (595, 842): "A4", (842, 1191): "A3", (612, 792): "Letter",
+         (792, 1224): "Tabloid"}
+LANGUAGES = {"en": "English", "fr": "Français", "de": "Deutsch", "es": "Español",
+             "cy": "Cymraeg", "it": "Italiano", "pt": "Português", "nl": "Nederlands",
+             "pl": "Polski", "th": "ไทย", "ar": "العربية", "he": "עברית", "ur": "اردو"}
+
+
+@dataclass(frozen=True)
+class Download:
+    """A file offered on the handbook's page, described for a student."""
+
+    file: str
+    label: str
+    purpose: str
+    details: str  # its paper, pages and size, read from the file
+
+
+def chapter_page(chapter) -> str:
+    return "read/" + chapter.anchor.removeprefix(ANCHOR_PREFIX) + ".html"
+
+
+def write_handbook_site(book: Book, chapters: tuple[RenderedChapter, ...], cover: bytes,
+                        folder: Path, files: Mapping[str, bytes], output: Path) -> int:
+    """Write the handbook's folder of the site into ``folder`` (a new empty one): its page,
+    its web edition, its downloads (copied from the editions built in ``output``), cover,
+    style sheet and fonts. Returns the number of web pages."""
+    from .epub import picture_files
+
+    pages = {rendered.chapter.anchor: chapter_page(rendered.chapter) for rendered in chapters}
+    media = {name: "read/" + path for name, path in picture_files(files).items()}
+    cover_name = "cover.png" if picture_type(cover) == "image/png" else "cover.jpg"
+    cover_data, cover_size = small_cover(cover)
+    downloads = _downloads(book, output)
+    documents: dict[str, str] = {}
+    shown: set[str] = set()
+    template = environment().get_template("site/chapter.html.j2")
+    for index, rendered in enumerate(chapters):
+        own = pages[rendered.chapter.anchor]
+        body, pictures = web_body(rendered, own, pages, media)
+        shown |= pictures
+        documents[own] = template.render(
+            book=book, chapter=rendered.chapter, body=body, root="../",
+            contents=[(other.chapter, posixpath.relpath(pages[other.chapter.anchor], "read"))
+                      for other in chapters],
+            previous=_neighbour(chapters, index - 1, pages),
+            following=_neighbour(chapters, index + 1, pages))
+    documents["index.html"] = environment().get_template("site/handbook.html.j2").render(
+        book=book, root="", chapters=chapters, pages=pages, downloads=downloads,
+        cover=cover_name, cover_size=cover_size,
+        language_label=language_name(book.metadata.language))
+    text = "".join(documents.values())  # tags and attributes are ASCII, which is kept anyway
+    for name, document in documents.items():
+        _write(folder / name, document.encode())
+    _write(folder / cover_name, cover_data)
+    for name in sorted(shown):
+        _write(folder / media[name], files[name])
+    _write(folder / "style.css", stylesheet(book.metadata.theme, text, book, folder).encode())
+    for download in downloads:
+        _copy(output / download.file, folder / download.file)
+    record = {"slug": book.slug, "title": book.metadata.title,
+              "subtitle": book.metadata.subtitle, "series": book.metadata.series,
+              "summary": book.metadata.description, "edition": book.metadata.edition,
+              "date": book.publication_date.isoformat(),
+              "date_text": environment().filters["long_date"](book.publication_date),
+              "language": book.metadata.language,
+              "authors": list(book.metadata.authors), "identifier": book.identifier,
+              "cover": cover_name, "cover_type": picture_type(cover),
+              "downloads": [asdict(download) for download in downloads]}
+    _write(folder / RECORD, json.dumps(record, ensure_ascii=False, indent=1,
+                                      sort_keys=True).encode())
+    return len(documents)
+
+
+def _neighbour(chapters, index: int, pages: dict[str, str]):
+    if not 0 <= index < len(chapters):
+        return None
+    chapter = chapters[index].chapter
+    return chapter, posixpath.relpath(pages[chapter.anchor], "read")
+
+
+def web_body(rendered: RenderedChapter, own: str, pages: dict[str, str],
+             media: dict[str, str]) -> tuple[str, set[str]]:
+    """A chapter's HTML for its web page, and the pictures it shows.
+
+    Links between chapters lead to the other chapter's page; a wide table scrolls inside
+    a region of its own, named by its caption, that the keyboard can reach; the notes
+    close the chapter as a section named "Notes"."""
+    fragment = parse_fragment(rendered.html)
+    pictures = split_into_files(fragment, own, pages, media)
+    for number, table in enumerate(fragment.iter("table"), start=1):
+        region = lxml.etree.Element("div", {"class": "table-region", "role": "region",
+                                            "tabindex": "0"})
+        caption = table.find("caption")
+        if caption is not None:
+            caption.set("id", caption.get("id") or f"table-{number}-caption")
+            region.set("aria-labelledby", caption.get("id"))
+        else:
+            region.set("aria-label", f"Table {number}")
+        table.addprevious(region)
+        region.tail, table.tail = table.tail, None
+        region.append(table)
+    for notes in fragment.find_class("footnote"):
+        notes.tag = "section"
+        notes.set("aria-label", "Notes")
+        for rule in notes.findall("hr"):
+            notes.remove(rule)
+    for link in fragment.find_class("footnote-backref"):
+        link.set("aria-label", "Back to the text")
+        link.attrib.pop("title", None)
+    html = (fragment.text or "") + "".join(
+        lxml.etree.tostring(child, method="html", encoding="unicode") for child in fragment)
+    return html, pictures
+
+
+def small_cover(cover: bytes) -> tuple[bytes, tuple[int, int]]:
+    """The cover at the width the page needs (PNG stays PNG, a photograph JPEG), and its
+    size in pixels."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(cover)) as picture:
+        kind = picture.format
+        if picture.width > COVER_WIDTH:
+            height = round(picture.height * COVER_WIDTH / picture.width)
+            picture = picture.convert("RGB").resize((COVER_WIDTH, height), Image.LANCZOS)
+        size = picture.size
+        data = io.BytesIO()
+        if kind == "PNG":
+            picture.save(data, format="PNG", optimize=True)
+        else:
+            picture.convert("RGB").save(data, format="JPEG", quality=85, optimize=True)
+    return data.getvalue(), size
+
+
+def stylesheet(theme: str, text: str, book: Book | None, folder: Path) -> str:
+    """The site's style sheet for pages of ``theme`` holding ``text``: the shipped fonts cut
+    down to its characters, as WOFF2 files in ``folder``/fonts, the theme's type and its
+    colours made legible by day and by night, then the shared base and the web's own."""
+    import datetime
+
+    date = book.publication_date if book else datetime.date(2000, 1, 1)
+    faces = []
+    for face, data in subset_faces(theme, text, date, woff2=True):
+        name = "fonts/" + Path(face.source).with_suffix(".woff2").name
+        _write(folder / name, data)
+        faces.append(face.rule.replace(face.source, name)
+                     .replace("}", " font-display: swap; }"))
+    properties = custom_properties(theme)
+    other = "".join(f"  {name}: {value};\n" for name, value in properties.items()
+                    if not name.startswith("--colour-"))
+    return ("\n".join(faces) + "\n:root {\n" + other + "}\n" + colour_rules(properties)
+            + (STYLES / "base.css").read_text(encoding="utf-8")
+            + (STYLES / "web.css").read_text(encoding="utf-8"))
+
+
+def language_name(tag: str) -> str:
+    return LANGUAGES.get(tag.split("-")[0].lower(), tag)
+
+
+def _downloads(book: Book, output: Path) -> list[Download]:
+    """What the handbook's page offers, each read from its file as built."""
+    from pypdf import PdfReader
+
+    slug = book.slug
+    found = []
+    for edition in EDITIONS[SITE].needs:
+        path = EDITIONS[edition].path(output, slug)
+        size = readable_size(path.stat().st_size)
+        if edition == "epub":
+            found.append(Download(path.name, "EPUB e-book",
+                                  "for phones, tablets and e-readers", f"EPUB, {size}"))
+            continue
+        reader = PdfReader(path)
+        count = len(reader.pages)
+        paper = paper_name(reader.pages[0].mediabox)
+        if edition == "pdf":
+            found.append(Download(path.name, "PDF", "for reading on screen or printing at home",
+                                  f"PDF, {paper}, {count} pages, {size}"))
+        elif edition == "booklet":
+            found.append(Download(
+                path.name, "Booklet", f"for an office printer: print on {paper}, both sides, "
+                "flip on the short edge, then fold the sheets in half",
+                f"PDF, {paper}, {count // 2} sheets, {size}"))
+        elif edition == "flyer":
+            found.append(Download(path.name, "Fact sheet",
+                                  "one page about the career, to print or pass on",
+                                  f"PDF, {paper}, {count} page{'s' if count != 1 else ''}, "
+                                  f"{size}"))
+    return found
+
+
+def paper_name(box) -> str:
+    width, height = sorted((round(float(box.width)), round(float(box.height))))
+    for (known_width, known_height), name in PAPER.items():
+        if abs(width - known_width) <= 2 and abs(height - known_height) <= 2:
+            return name
+    return f"{width / 72 * 25.4:.0f} × {height / 72 * 25.4:.0f} mm"
+
+
+def readable_size(count: int) -> str:
+    """A file's size as a student reads it: 170 KB, 1.2 MB (decimal units)."""
+    if count < 1_000_000:
+        return f"{max(1, round(count / 1000))} KB"
+    return f"{count / 1_000_000:.1f} MB"
+
+
+def _write(path: Path, data: bytes) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise fault(path.parent, error) from None
+    write(path, data)
+
+
+def _copy(source: Path, target: Path) -> None:
+    try:
+        shutil.copyfile(source, target)
+    except OSError as error:
+        raise fault(target, error) from None
+
+
+def write_catalogue(output: Path) -> str:
+    """Write the site's catalogue (index.html), its OPDS feed, its style sheet and fonts,
+    and its search index, from every handbook folder in the site; the line to report."""
+    site = output / SITE
+    records = []
+    for path in sorted(site.glob(f"*/{RECORD}")):
+        try:
+            records.append(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            continue  # a folder not ours, or half gone: not listed
+    records.sort(key=lambda record: (record["series"] or "", record["title"].casefold()))
+    series = sorted({record["series"] or "" for record in records})
+    heading = series[0] if len(series) == 1 and series[0] else "Handbooks"
+    groups = [(name, [record for record in records if (record["series"] or "") == name])
+              for name in series]
+    page = environment().get_template("site/catalogue.html.j2").render(
+        records=records, groups=groups, heading=heading, root="",
+        language=_common_language(records))
+    newest = max((record["date"] for record in records), default="2000-01-01")
+    feed = environment().get_template("site/opds.xml.j2").render(
+        records=records, heading=heading, updated=newest)
+    lxml.etree.fromstring(feed.encode())  # a feed that does not parse is the pipeline's bug
+    prepare(site)
+    assets = temporary_folder(site / "catalogue")
+    try:
+        css = stylesheet(DEFAULT_THEME, page, None, assets)
+        _write(assets / "style.css", css.encode())
+        _search_index(site, assets / "pagefind")
+        for name in ("fonts", "pagefind"):
+            if (assets / name).exists():
+                target = site / name
+                replace(assets / name, target)
+        _replace_file(site / "style.css", (assets / "style.css").read_bytes())
+    finally:
+        shutil.rmtree(assets, ignore_errors=True)
+    _replace_file(site / "opds.xml", feed.encode())
+    _replace_file(site / "index.html", page.encode())
+    remove_temporaries(site, own=True)
+    count = len(records)
+    return f"{site / 'index.html'} (catalogue of {count} handbook{'s' if count != 1 else ''})"
+
+
+def _replace_file(target: Path, data: bytes) -> None:
+    from .output import write_atomically
+
+    write_atomically(target, data)
+
+
+def _common_language(records) -> str:
+    languages = {record["language"] for record in records}
+    return languages.pop() if len(languages) == 1 else "en"
+
+
+def _search_index(site: Path, target: Path) -> None:
+    """The Pagefind index of every handbook's pages (it serves search when the site is
+    served; a page opened from disk goes without)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(target),
+         "--quiet"], capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"Pagefind: {done.stderr.strip() or done.stdout.strip()}")
