@@ -3,6 +3,7 @@ PYTHON3 ?= python3
 VENV := .venv
 PYTHON := $(VENV)/bin/python
 READY := $(VENV)/.ready
+BROWSER := $(VENV)/.browser
 BOOK ?=
 OUTPUT ?= output
 
@@ -18,8 +19,15 @@ $(EDITIONS) all: $(READY)
 check: $(READY)
 	$(PYTHON) publish.py check $(BOOK)
 
-test: $(READY)
+test: $(READY) $(BROWSER)
 	$(PYTHON) -m pytest
+
+# The site's tests drive Debian's chromium (no browser can be downloaded): installed here
+# where it is missing and this is root; else the tests fail saying what to install.
+$(BROWSER):
+	-@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	@command -v chromium >/dev/null 2>&1 && touch $@ || true
 
 fuzz: $(READY)
 	FUZZ_EXAMPLES=10000 $(PYTHON) -m pytest tests/test_fuzz.py -q -s

@@ -15,7 +15,7 @@ from .findings import ERROR, Finding, SourceError
 from .model import Book, RenderedChapter
 from .cache import output_path
 from .editions import EDITIONS, Edition
-from .output import OutputError, fault, temporary, temporary_folder, write
+from .output import OutputError, fault, temporary, temporary_folder
 from .render import (environment, fact_sheet_sections, footnotes_at_calls, render_book,
                      render_chapter, shown_files)
 from .sources import read_book, read_files
@@ -185,7 +185,7 @@ class Editions:
                     folder=True)
         else:
             data, pages = self.laid_out(edition)
-        return self._write(name, lambda path: write(path, data), pages)
+        return self._write(name, lambda path: path.write_bytes(data), pages)
 
     @cached_property
     def cover(self) -> bytes:

@@ -53,12 +53,10 @@ COMMANDS = {**{name: edition.help for name, edition in EDITIONS.items()},
 
 
 def wanted(names: list[str]) -> list[str]:
-    """The editions to build for ``names``: each with those whose files it needs, in the
-    order of EDITIONS."""
-    chosen = set(names)
-    for name in names:
-        chosen.update(EDITIONS[name].needs)
-    return [name for name in EDITIONS if name in chosen]
+    """The editions to build for ``names``: those named, in their order, then those whose
+    files they need."""
+    needed = [need for name in names for need in EDITIONS[name].needs]
+    return list(dict.fromkeys([*names, *needed]))
 
 
 def groups(names: list[str]) -> list[list[str]]:

@@ -19,6 +19,7 @@ from fontTools.ttLib import TTFont
 from PIL import Image
 
 import press.epub
+import press.fonts
 from press.cli import main
 from press.sources import STYLES, load_book
 from press.styles import custom_properties
@@ -343,7 +344,9 @@ def picture_of(colour: str) -> bytes:
 def test_all_builds_every_edition(small_handbook, tmp_path, capsys):
     assert main(["all", str(small_handbook), "--output", str(tmp_path / "out")]) == 0
     assert sorted(p.name for p in (tmp_path / "out").iterdir() if not p.name.startswith(".")) == [
-        "small-booklet.pdf", "small-flyer.pdf", "small-print.pdf", "small.epub", "small.pdf"]
+        "site", "small-booklet.pdf", "small-flyer.pdf", "small-print.pdf", "small.epub",
+        "small.pdf"]
+    assert (tmp_path / "out" / "site" / "small" / "index.html").is_file()
 
 
 def test_a_chapter_without_sections_makes_no_empty_list_in_the_nav(small_handbook, tmp_path):
@@ -358,13 +361,13 @@ def test_a_chapter_without_sections_makes_no_empty_list_in_the_nav(small_handboo
 @pytest.mark.parametrize("with_harfbuzz", [True, False])
 def test_font_subsets_keep_every_character_asked_for(monkeypatch, with_harfbuzz):
     if not with_harfbuzz:
-        monkeypatch.setattr(press.epub, "harfbuzz", None)  # the fontTools fallback
+        monkeypatch.setattr(press.fonts, "harfbuzz", None)  # the fontTools fallback
     path = STYLES / "fonts" / "charis-sil" / "CharisSIL-Regular.ttf"
-    data = press.epub.subset_font(path, set("Café — “quoted” ½"), datetime.date(2026, 1, 1))
+    data = press.fonts.subset_font(path, set("Café — “quoted” ½"), datetime.date(2026, 1, 1))
     font = TTFont(io.BytesIO(data))
     assert {ord(c) for c in "Café—“quoted”½"} <= set(font.getBestCmap())
     assert len(data) < path.stat().st_size / 4
-    assert press.epub.subset_font(path, set("𓀀"), datetime.date(2026, 1, 1)) is None
+    assert press.fonts.subset_font(path, set("𓀀"), datetime.date(2026, 1, 1)) is None
 
 
 def test_a_theme_that_adapts_another_is_flattened_whole(tmp_path):

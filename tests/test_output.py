@@ -79,8 +79,8 @@ def test_a_build_killed_between_its_file_and_its_stamp_is_built_again(small_hand
     assert main(["pdf", str(small_handbook), "--output", str(output)]) == 0
     chapter.write_text(CHAPTER.format(words="Second words."))
     killed = subprocess.run([sys.executable, "-c", (
-        "import os, signal, sys, press.cli as cli\n"
-        "cli.remember = lambda *arguments: os.kill(os.getpid(), signal.SIGKILL)\n"
+        "import os, signal, sys, press.cli as cli, press.publishing as publishing\n"
+        "publishing.remember = lambda *arguments: os.kill(os.getpid(), signal.SIGKILL)\n"
         "sys.exit(cli.main(sys.argv[1:]))"), "pdf", str(small_handbook), "--output", str(output)],
         cwd=ROOT)
     assert killed.returncode == -signal.SIGKILL

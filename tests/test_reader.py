@@ -220,18 +220,18 @@ def test_an_output_folder_among_the_pictures_still_sees_them_change(tmp_path, ca
 def test_sources_saved_while_a_build_runs_leave_no_stamp(tmp_path, capsys, monkeypatch):
     """Saved between the check and the end of the build: the book holds the sources as
     they were read, and the next build makes it again from the sources as they are."""
-    import press.cli
+    import press.publishing
 
     folder = handbook(tmp_path, "First words.\n")
-    real_commit = press.cli.commit
+    real_commit = press.publishing.commit
 
     def save_then_commit(output, built):
         (folder / "01-a.md").write_text("---\ntitle: A\nsummary: S.\n---\n\nSecond words.\n")
         real_commit(output, built)
 
-    monkeypatch.setattr(press.cli, "commit", save_then_commit)
+    monkeypatch.setattr(press.publishing, "commit", save_then_commit)
     assert main(["pdf", str(folder), "--output", str(tmp_path / "out")]) == 0
-    monkeypatch.setattr(press.cli, "commit", real_commit)
+    monkeypatch.setattr(press.publishing, "commit", real_commit)
     capsys.readouterr()
     assert main(["pdf", str(folder), "--output", str(tmp_path / "out")]) == 0
     assert "up to date" not in capsys.readouterr().out

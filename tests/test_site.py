@@ -1,0 +1,381 @@
+"""The site: the catalogue, each handbook's page with its downloads, and the web edition,
+as a student's browser shows them (a real Chromium, with axe-core) and as files on disk."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import re
+import shutil
+import threading
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import lxml.etree
+import lxml.html
+import pypdf
+import pytest
+from fontTools.ttLib import TTFont
+
+from press.cli import main
+from press.palette import GROUNDS, MINIMUM_CONTRAST, TEXT, contrast, palettes
+from press.styles import custom_properties
+
+from .conftest import ROOT
+
+HANDBOOKS = sorted((ROOT / "chapters").glob("*/book.yaml"))
+SLUGS = [path.parent.name for path in HANDBOOKS]
+ATOM = "{http://www.w3.org/2005/Atom}"
+VIEWPORTS = ((375, 667), (1280, 800))
+CHROMIUM = shutil.which("chromium")
+
+
+@pytest.fixture(scope="module")
+def output(tmp_path_factory) -> Path:
+    """The site of the shipped handbooks, built once for this module."""
+    folder = tmp_path_factory.mktemp("site")
+    assert main(["site", *(str(path.parent) for path in HANDBOOKS), "--output", str(folder)]) == 0
+    return folder
+
+
+@pytest.fixture(scope="module")
+def site(output) -> Path:
+    return output / "site"
+
+
+def pages(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+def web_pages(site: Path) -> list[Path]:
+    """The site's own pages (Pagefind's folder holds none a reader opens)."""
+    return [page for page in pages(site) if "pagefind" not in page.relative_to(site).parts]
+
+
+def tree(page: Path):
+    return lxml.html.parse(str(page)).getroot()
+
+
+# --- On disk ---------------------------------------------------------------------------
+
+@pytest.mark.slow
+def test_the_site_holds_a_catalogue_a_page_per_handbook_and_a_page_per_chapter(site):
+    assert (site / "index.html").is_file() and (site / "opds.xml").is_file()
+    for slug, book in zip(SLUGS, HANDBOOKS):
+        chapters = sorted(book.parent.glob("*.md"))
+        assert (site / slug / "index.html").is_file()
+        assert len(list((site / slug / "read").glob("*.html"))) == len(chapters)
+        for name in (f"{slug}.epub", f"{slug}.pdf", f"{slug}-booklet.pdf", f"{slug}-flyer.pdf"):
+            assert (site / slug / name).stat().st_size > 1000
+
+
+@pytest.mark.slow
+def test_every_link_and_source_in_the_site_leads_to_a_file_in_it(site):
+    checked = 0
+    for page in web_pages(site):
+        document = tree(page)
+        for element, attribute, address, _ in document.iterlinks():
+            parts = urlsplit(address)
+            if parts.scheme in ("http", "https", "mailto"):
+                assert element.tag == "a", f"{page}: {element.tag} loads {address} from another site"
+                continue
+            assert not parts.scheme and not parts.netloc, f"{page}: {address}"
+            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+            assert target.is_file(), f"{page.relative_to(site)}: {address} leads nowhere"
+            assert target.is_relative_to(site.resolve())
+            if parts.fragment and target.suffix == ".html":
+                assert tree(target).get_element_by_id(parts.fragment, None) is not None, \
+                    f"{page.relative_to(site)}: no #{parts.fragment} in {target.name}"
+            checked += 1
+    assert checked > 200  # every page, its style sheet, contents, pager and text links
+
+
+@pytest.mark.slow
+def test_style_sheets_load_only_the_sites_own_fonts_as_woff2(site):
+    sheets = sorted(site.rglob("style.css"))
+    assert len(sheets) == 1 + len(SLUGS)
+    for sheet in sheets:
+        css = sheet.read_text()
+        addresses = re.findall(r"url\(([^)]*)\)", css)
+        assert addresses and all(address.startswith("fonts/") and address.endswith(".woff2")
+                                 for address in addresses), addresses
+        for address in addresses:
+            data = (sheet.parent / address).read_bytes()
+            assert data[:4] == b"wOF2"
+            original = next((ROOT / "styles" / "fonts").rglob(Path(address).stem + ".*"))
+            assert len(data) < original.stat().st_size / 4  # cut down to what is used
+        assert "@import" not in css
+
+
+@pytest.mark.slow
+def test_the_fonts_draw_every_character_the_pages_show(site):
+    for slug in SLUGS:
+        drawn = set()
+        for font in (site / slug / "fonts").glob("*.woff2"):
+            drawn |= set(TTFont(font).getBestCmap())
+        for page in [site / slug / "index.html", *(site / slug / "read").glob("*.html")]:
+            text = tree(page).text_content()
+            missing = {character for character in text
+                       if not character.isspace() and ord(character) not in drawn
+                       and character not in "\u200d\ufe0f"}
+            assert not missing, f"{page}: {sorted(missing)}"
+
+
+@pytest.mark.slow
+def test_each_download_states_the_size_and_pages_of_its_file(site):
+    for slug in SLUGS:
+        page = tree(site / slug / "index.html")
+        downloads = page.cssselect(".downloads li")
+        assert [item.cssselect("a")[0].text for item in downloads] == [
+            "PDF", "EPUB e-book", "Booklet", "Fact sheet"]
+        for item in downloads:
+            link = item.cssselect("a")[0]
+            path = site / slug / link.get("href")
+            details = item.cssselect(".download-details")[0].text
+            number, unit = re.search(r"([\d.]+) (KB|MB)$", details).groups()
+            size = path.stat().st_size
+            assert float(number) == (round(size / 1000) if unit == "KB"
+                                     else round(size / 1_000_000, 1)), (details, size)
+            if path.suffix == ".pdf":
+                count = len(pypdf.PdfReader(path).pages)
+                stated = int(re.search(r"(\d+) (?:pages?|sheets)", details).group(1))
+                assert stated == (count // 2 if "sheets" in details else count)
+        booklet = downloads[2].cssselect(".download-purpose")[0].text
+        assert "print on A4, both sides, flip on the short edge" in booklet
+
+
+@pytest.mark.slow
+def test_the_handbook_page_has_what_a_student_looks_for(site):
+    page = tree(site / "ai-ml-engineer" / "index.html")
+    assert page.get("lang") == "en-GB"
+    assert [h.text_content() for h in page.iter("h1")] == ["AI / ML Engineer"]
+    cover = page.cssselect("img.handbook-cover")[0]
+    assert cover.get("alt").startswith("Front cover of AI / ML Engineer")
+    facts = page.cssselect(".handbook-facts")[0].text_content()
+    assert "2027 edition" in facts and "27 November 2026" in facts and "English" in facts
+    assert page.cssselect("a.read-button")[0].get("href") == "read/01-welcome.html"
+    contents = page.cssselect(".handbook-contents li")
+    assert len(contents) == 8
+    assert all(item.cssselect("p") for item in contents)  # each chapter's summary
+
+
+@pytest.mark.slow
+def test_the_catalogue_lists_every_handbook_with_its_cover_and_summary(site):
+    page = tree(site / "index.html")
+    cards = page.cssselect(".card")
+    assert [card.cssselect("h3 a")[0].get("href") for card in cards] == [
+        f"{slug}/index.html" for slug in SLUGS]
+    for card in cards:
+        assert card.cssselect("img")[0].get("src").endswith("/cover.png")
+        assert card.cssselect(".card-summary")[0].text_content().strip()
+    assert page.cssselect("h1")[0].text == "Careers Handbooks"  # the series both are in
+
+
+@pytest.mark.slow
+def test_the_opds_feed_is_atom_listing_each_epub_and_pdf(site):
+    feed = lxml.etree.parse(str(site / "opds.xml")).getroot()
+    assert feed.tag == f"{ATOM}feed"
+    for name in ("id", "title", "updated"):
+        assert feed.find(f"{ATOM}{name}").text
+    entries = feed.findall(f"{ATOM}entry")
+    assert len(entries) == len(SLUGS)
+    for entry in entries:
+        for name in ("id", "title", "updated"):
+            assert entry.find(f"{ATOM}{name}").text
+        acquired = {link.get("type"): link.get("href") for link in entry.findall(f"{ATOM}link")
+                    if link.get("rel") == "http://opds-spec.org/acquisition/open-access"}
+        assert set(acquired) == {"application/epub+zip", "application/pdf"}
+        for link in entry.findall(f"{ATOM}link"):
+            assert (site / link.get("href")).is_file()
+
+
+@pytest.mark.slow
+def test_a_wide_table_scrolls_in_a_region_named_by_its_caption(site):
+    page = tree(site / "ai-ml-engineer" / "read" / "05-pay-and-prospects.html")
+    region = page.cssselect(".table-region")[0]
+    assert region.get("role") == "region" and region.get("tabindex") == "0"
+    caption = page.get_element_by_id(region.get("aria-labelledby"))
+    assert caption.tag == "caption" and "compares" in caption.text_content()
+
+
+@pytest.mark.slow
+def test_links_between_chapters_lead_to_the_other_chapters_page(site):
+    page = tree(site / "ai-ml-engineer" / "read" / "01-welcome.html")
+    links = {link.get("href") for link in page.cssselect("a.xref")}
+    assert "02-skills-and-education.html" in links
+
+
+@pytest.mark.slow
+def test_the_chapter_pages_hold_the_words_of_the_pdf(output, site):
+    """Every word of a chapter's web page is in the PDF's text of that chapter, and the
+    PDF's chapter has no words the web page lacks but its running heads and page words."""
+    reader = pypdf.PdfReader(output / "ai-ml-engineer.pdf")
+    texts = [page.extract_text() for page in reader.pages]
+    chapters = [(item.title, reader.get_destination_page_number(item))
+                for item in reader.outline if not isinstance(item, list)]
+    chapter_pages = sorted((site / "ai-ml-engineer" / "read").glob("*.html"))
+    numbered = [(title, start) for title, start in chapters
+                if any(tree(page).cssselect("h1")[0].text == title for page in chapter_pages)]
+    assert len(numbered) == len(chapter_pages)
+    assert texts[-1].startswith("AI / ML Engineer\nAI and machine learning engineers")
+    for index, (title, start) in enumerate(numbered):
+        # The last chapter ends before the back cover, the PDF's last page.
+        end = numbered[index + 1][1] if index + 1 < len(numbered) else len(texts) - 1
+        pdf = "\n".join(texts[start:end])
+        page = next(page for page in chapter_pages if tree(page).cssselect("h1")[0].text == title)
+        web = words(tree(page).cssselect("article")[0].text_content())
+        joined = words(re.sub(r"[-\u2010\u00ad]\n(?=\w)", "", pdf))  # words hyphenated at line ends
+        assert web <= joined | words(pdf), (title, sorted(web - joined - words(pdf)))
+        extra = {word for word in joined - web if not word.isdigit()
+                 and not any(word == a + b for a in web for b in web)}
+        # Running heads, page words, and the words the style sheets write on both (the
+        # callouts' labels).
+        generated = " ".join(re.findall(r'content: "([^"]*)"', (ROOT / "styles" / "base.css")
+                                        .read_text()))
+        assert extra <= words(f"page AI ML Engineer {title} {generated}"), (title, sorted(extra))
+
+
+def words(text: str) -> set[str]:
+    return set(re.findall(r"\w+", text.casefold()))  # the PDF sets some in capitals
+
+
+@pytest.mark.slow
+def test_an_unchanged_handbook_is_not_built_again(output, capsys):
+    capsys.readouterr()
+    assert main(["site", *(str(path.parent) for path in HANDBOOKS), "--output", str(output)]) == 0
+    assert capsys.readouterr().out.count("up to date") == len(SLUGS)
+
+
+@pytest.mark.slow
+def test_the_same_sources_give_the_same_site(site, tmp_path):
+    book = ROOT / "chapters" / "data-engineer"
+    assert main(["site", str(book), "--output", str(tmp_path / "again")]) == 0
+    again = tmp_path / "again" / "site"
+    for path in sorted((again / "data-engineer").rglob("*")):
+        if path.is_file():
+            assert path.read_bytes() == (site / path.relative_to(again)).read_bytes(), path
+
+
+def test_every_themes_text_colours_stand_out_by_day_and_by_night():
+    for theme in ("default", "evergreen"):
+        for palette in palettes(custom_properties(theme)):
+            grounds = [palette["ground"]] + [palette[name] for name in GROUNDS]
+            for name in TEXT:
+                for ground in grounds:
+                    assert contrast(palette[name], ground) >= MINIMUM_CONTRAST, (theme, name)
+            assert contrast(palette["head"], palette["head-text"]) >= MINIMUM_CONTRAST
+
+
+# --- In a browser ----------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def browser():
+    if CHROMIUM is None:
+        pytest.fail("the site's tests need Debian's chromium: run 'apt-get install chromium' "
+                    "(make test installs it where it may)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="module")
+def served(site):
+    """The site served on the loopback address, as a web server would."""
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    handler.log_message = lambda *arguments: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+def violations(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    result = Axe().run(page)
+    return [f"{violation['id']}: {node['target']}" for violation in result.response["violations"]
+            for node in violation["nodes"]]
+
+
+@pytest.mark.slow
+def test_axe_finds_nothing_on_any_page_on_a_phone_and_a_desktop_light_and_dark(site, browser):
+    """Opened from disk (file://), so also: every page works without a server."""
+    found = []
+    for width, height in VIEWPORTS:
+        for scheme in ("light", "dark"):
+            context = browser.new_context(viewport={"width": width, "height": height},
+                                          color_scheme=scheme)
+            page = context.new_page()
+            for path in web_pages(site):
+                page.goto(path.as_uri())
+                name = f"{path.relative_to(site)} at {width} px, {scheme}"
+                assert page.locator("h1").count() == 1, name
+                wide = page.evaluate("document.documentElement.scrollWidth")
+                assert wide <= width, f"{name}: {wide} px wide"
+                found += [f"{name}: {problem}" for problem in violations(page)]
+            context.close()
+    assert not found, "\n".join(found)
+
+
+@pytest.mark.slow
+def test_the_keyboard_reaches_every_link_in_order(site, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    for path in (site / "index.html", site / "ai-ml-engineer" / "index.html",
+                 site / "ai-ml-engineer" / "read" / "05-pay-and-prospects.html"):
+        page.goto(path.as_uri())
+        links = page.evaluate("[...document.querySelectorAll('a[href]')].map(a => a.href)")
+        reached = []
+        for _ in range(len(links) + 10):
+            page.keyboard.press("Tab")
+            focused = page.evaluate("document.activeElement.href || ''")
+            visible = page.evaluate("""() => { const e = document.activeElement, s = getComputedStyle(e);
+                return e === document.body || (s.outlineStyle !== 'none' && s.outlineWidth !== '0px'); }""")
+            assert visible, f"{path}: no focus ring on {focused}"
+            if focused:
+                reached.append(focused)
+            if len(reached) == len(links):
+                break
+        assert reached == links, path
+        page.keyboard.press("Shift+Tab")  # back from the last: still on the page
+    page.goto((site / "ai-ml-engineer" / "index.html").as_uri())
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    assert page.locator(".skip-link").bounding_box()["y"] >= 0  # shown when reached
+    page.close()
+
+
+@pytest.mark.slow
+def test_the_pages_work_with_javascript_off(site, browser):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto((site / "ai-ml-engineer" / "read" / "06-pros-cons-and-myths.html").as_uri())
+    assert page.locator("h1").inner_text() == "Pros, cons and myths: is this job right for you?"
+    assert page.locator(".pager-next").count() == 1
+    page.goto((site / "index.html").as_uri())
+    assert page.locator(".card").count() == len(SLUGS)
+    context.close()
+
+
+@pytest.mark.slow
+def test_served_the_catalogue_searches_every_handbook(served, browser):
+    for scheme in ("light", "dark"):
+        page = browser.new_page(viewport={"width": 375, "height": 667}, color_scheme=scheme)
+        page.goto(served)
+        page.locator(".pagefind-ui__search-input").fill("pipelines")
+        result = page.locator(".pagefind-ui__result-link").first
+        result.wait_for(timeout=10_000)
+        assert "/read/" in result.get_attribute("href")
+        assert not violations(page), scheme
+        page.close()
+
+
+@pytest.mark.slow
+def test_opened_from_disk_the_catalogue_goes_without_search(site, browser):
+    page = browser.new_page()
+    page.goto((site / "index.html").as_uri())
+    assert page.locator("#search").is_hidden()
+    page.close()
