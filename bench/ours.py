@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from press.cli import publish  # noqa: E402
+from press.publishing import publish  # noqa: E402
 from press.helpers import ready_to_build  # noqa: E402
 from press.timing import STAGES, TIMES  # noqa: E402
 

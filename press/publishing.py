@@ -46,6 +46,10 @@ def publish(editions: list[str], folders: list[tuple[Path, str]], output: Path,
             continue
         stale_books.append((folder, as_given, stale))
     if not stale_books:
+        if SITE in editions and not (output / SITE / "index.html").is_file():
+            from .site import write_catalogue  # the handbooks are built; the catalogue is not
+
+            report(write_catalogue(output))
         return 0
     jobs = sum(len(groups(rounds(list(digests))[0])) for _, _, digests in stale_books
                if digests)
@@ -118,7 +122,7 @@ def _check_and_build(editions: list[str], stale_books: list, output: Path, stric
     if SITE in editions:
         from .site import write_catalogue
 
-        report(f"{write_catalogue(output)}")
+        report(write_catalogue(output))
     return 0
 
 

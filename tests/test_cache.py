@@ -16,6 +16,7 @@ from .helpers import MINIMAL_BOOK, MINIMAL_CHAPTER, source_text, write_handbook
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.mark.slow
 def test_nothing_changed_nothing_rebuilt(small_handbook, tmp_path, capsys):
     output = tmp_path / "out"
     assert main(["pdf", str(small_handbook), "--output", str(output)]) == 0
@@ -26,6 +27,7 @@ def test_nothing_changed_nothing_rebuilt(small_handbook, tmp_path, capsys):
     assert (output / "small.pdf").stat().st_mtime_ns == before
 
 
+@pytest.mark.slow
 def test_a_changed_chapter_is_rebuilt(small_handbook, tmp_path):
     output = tmp_path / "out"
     assert main(["pdf", str(small_handbook), "--output", str(output)]) == 0
@@ -36,6 +38,7 @@ def test_a_changed_chapter_is_rebuilt(small_handbook, tmp_path):
     assert (output / "small.pdf").read_bytes() != before
 
 
+@pytest.mark.slow
 def test_a_removed_output_is_rebuilt(small_handbook, tmp_path):
     output = tmp_path / "out"
     assert main(["epub", str(small_handbook), "--output", str(output)]) == 0
@@ -44,6 +47,7 @@ def test_a_removed_output_is_rebuilt(small_handbook, tmp_path):
     assert (output / "small.epub").exists()
 
 
+@pytest.mark.slow
 def test_each_edition_remembers_its_own_inputs(small_handbook, tmp_path, capsys):
     output = tmp_path / "out"
     assert main(["pdf", str(small_handbook), "--output", str(output)]) == 0
@@ -115,6 +119,7 @@ def test_a_source_error_in_one_handbook_writes_nothing_for_any(tmp_path, capsys)
     assert multiprocessing.active_children() == []  # the helpers started early are stopped
 
 
+@pytest.mark.slow
 def test_a_build_leaves_no_helper_running(small_handbook, tmp_path):
     assert main(["all", str(small_handbook), "--output", str(tmp_path / "out")]) == 0
     assert sorted(path.name for path in (tmp_path / "out").glob("small*")) == [

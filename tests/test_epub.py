@@ -27,6 +27,9 @@ from press.styles import custom_properties
 from .conftest import EVERY_FEATURE, FIRST_HANDBOOK
 from .helpers import MINIMAL_BOOK, build_edition, copy_handbook, write_handbook
 
+# Each builds whole editions: the slow tier (make test runs every tier).
+pytestmark = pytest.mark.slow
+
 NS = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/",
       "x": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops",
       "ncx": "http://www.daisy.org/z3986/2005/ncx/", "svg": "http://www.w3.org/2000/svg"}

@@ -23,6 +23,9 @@ from press.findings import SourceError
 
 from .helpers import picture, png_of, write_handbook
 
+# Each builds whole editions: the slow tier (make test runs every tier).
+pytestmark = pytest.mark.slow
+
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "40"))
 FUZZING = "FUZZ_EXAMPLES" in os.environ
 GENERATED = {"handbooks": 0, "built": 0, "refused": 0, "whole way": 0}

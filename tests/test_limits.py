@@ -68,6 +68,7 @@ def test_emphasis_too_deep_for_markdown_itself(tmp_path, capsys):
         f"{limits.MAX_ELEMENTS_DEEP} are built"]
 
 
+@pytest.mark.slow
 def test_nesting_as_deep_as_allowed_builds_every_edition(tmp_path):
     depth = limits.MAX_DEPTH
     half = depth // 2
@@ -105,6 +106,7 @@ def test_ratings_are_counted_across_the_handbook(tmp_path, capsys):
         f"{limits.MAX_RATINGS} star ratings, which is as many as a handbook may hold"]
 
 
+@pytest.mark.slow
 def test_a_50_mb_chapter(tmp_path, capsys):
     folder = handbook(tmp_path, "Words and more words.\n" * (50 * 1024 * 1024 // 22))
     text = (folder / "01-a.md").read_bytes()
@@ -125,6 +127,7 @@ def test_chapters_that_together_pass_the_handbook_limit(tmp_path, capsys):
         f"{limits.size(limits.MAX_HANDBOOK_BYTES)} a build reads"]
 
 
+@pytest.mark.slow
 def test_10000_chapters(tmp_path, capsys):
     files = {f"{number:05}.md": FRONT + "Text.\n" for number in range(10_000)}
     folder = write_handbook(tmp_path / "big", {"book.yaml": MINIMAL_BOOK, **files})

@@ -23,6 +23,9 @@ from press.output import HOST
 from .conftest import FIRST_HANDBOOK, ROOT
 from .helpers import MINIMAL_BOOK, copy_handbook, write_handbook
 
+# Each builds whole editions: the slow tier (make test runs every tier).
+pytestmark = pytest.mark.slow
+
 CHAPTER = "---\ntitle: The only chapter\nsummary: S.\n---\n\n{words}\n"
 
 

@@ -14,6 +14,9 @@ from .conftest import EVERY_FEATURE, FIRST_HANDBOOK, build_pdf
 from .helpers import (MINIMAL_CHAPTER, SHIPPED_FONTS, copy_handbook, embedded_fonts, minimal_book,
                       write_handbook)
 
+# Each builds whole editions: the slow tier (make test runs every tier).
+pytestmark = pytest.mark.slow
+
 MM = 72 / 25.4
 
 

@@ -20,6 +20,9 @@ from .conftest import EVERY_FEATURE
 from .helpers import (MINIMAL_BOOK, MINIMAL_CHAPTER, SHIPPED_FONTS, build_edition, copy_handbook,
                       drawn_streams, embedded_fonts, minimal_book, write_handbook)
 
+# Each builds whole editions: the slow tier (make test runs every tier).
+pytestmark = pytest.mark.slow
+
 MM = 72 / 25.4
 A5 = (148 * MM, 210 * MM)
 PROFILE = Path(__file__).resolve().parent.parent / "styles" / "color" / "FOGRA39-coated.icc"

@@ -138,6 +138,7 @@ def test_a_link_that_stays_inside_the_handbook_is_followed(tmp_path, capsys):
     assert status == 0 and (tmp_path / "out" / "guide.pdf").is_file()
 
 
+@pytest.mark.slow
 def test_a_picture_named_with_a_space_is_found_written_either_way(tmp_path, capsys):
     folder = handbook(tmp_path, "![One](images/a%20b.png)\n\n![Two](<images/a b.png>)\n",
                       **{"images/a b.png": picture()})
@@ -175,6 +176,7 @@ TRACE = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 def test_a_build_opens_no_file_outside_the_handbook_the_theme_and_the_libraries(tmp_path):
     """Every file opened while `all` builds a handbook with pictures, traced in Python's
     audit hook: the handbook, the project's theme and code, the libraries and the output
@@ -198,6 +200,7 @@ def test_a_build_opens_no_file_outside_the_handbook_the_theme_and_the_libraries(
     assert outside == []
 
 
+@pytest.mark.slow
 def test_odd_names_build_rather_than_crash(tmp_path, capsys):
     """A footnote label with a quote and a space, a cover named './cover.png', and a file
     whose name is not UTF-8 lying in the folder: each builds."""
@@ -208,6 +211,7 @@ def test_odd_names_build_rather_than_crash(tmp_path, capsys):
     assert (status, lines) == (0, [])
 
 
+@pytest.mark.slow
 def test_an_output_folder_among_the_pictures_still_sees_them_change(tmp_path, capsys):
     folder = handbook(tmp_path, "![A picture](images/p.png)\n", **{"images/p.png": picture()})
     output = folder / "images"
@@ -217,6 +221,7 @@ def test_an_output_folder_among_the_pictures_still_sees_them_change(tmp_path, ca
     assert "up to date" not in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_sources_saved_while_a_build_runs_leave_no_stamp(tmp_path, capsys, monkeypatch):
     """Saved between the check and the end of the build: the book holds the sources as
     they were read, and the next build makes it again from the sources as they are."""
@@ -225,9 +230,9 @@ def test_sources_saved_while_a_build_runs_leave_no_stamp(tmp_path, capsys, monke
     folder = handbook(tmp_path, "First words.\n")
     real_commit = press.publishing.commit
 
-    def save_then_commit(output, built):
+    def save_then_commit(output, built, report):
         (folder / "01-a.md").write_text("---\ntitle: A\nsummary: S.\n---\n\nSecond words.\n")
-        real_commit(output, built)
+        real_commit(output, built, report)
 
     monkeypatch.setattr(press.publishing, "commit", save_then_commit)
     assert main(["pdf", str(folder), "--output", str(tmp_path / "out")]) == 0

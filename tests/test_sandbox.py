@@ -18,6 +18,9 @@ from .conftest import EVERY_FEATURE
 from .helpers import (MINIMAL_BOOK, MINIMAL_CHAPTER, build_edition, copy_handbook, minimal_book,
                       picture, write_handbook)
 
+# Each builds whole editions: the slow tier (make test runs every tier).
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def listener():

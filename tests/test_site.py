@@ -248,12 +248,14 @@ def test_an_unchanged_handbook_is_not_built_again(output, capsys):
 
 @pytest.mark.slow
 def test_the_same_sources_give_the_same_site(site, tmp_path):
-    book = ROOT / "chapters" / "data-engineer"
-    assert main(["site", str(book), "--output", str(tmp_path / "again")]) == 0
+    """Every file: pages, fonts, covers, downloads, the feed and the search index."""
+    assert main(["site", *(str(path.parent) for path in HANDBOOKS), "--output",
+                 str(tmp_path / "again")]) == 0
     again = tmp_path / "again" / "site"
-    for path in sorted((again / "data-engineer").rglob("*")):
-        if path.is_file():
-            assert path.read_bytes() == (site / path.relative_to(again)).read_bytes(), path
+    files = sorted(path.relative_to(again) for path in again.rglob("*") if path.is_file())
+    assert files == sorted(path.relative_to(site) for path in site.rglob("*") if path.is_file())
+    for name in files:
+        assert (again / name).read_bytes() == (site / name).read_bytes(), name
 
 
 def test_every_themes_text_colours_stand_out_by_day_and_by_night():
@@ -379,3 +381,34 @@ def test_opened_from_disk_the_catalogue_goes_without_search(site, browser):
     page.goto((site / "index.html").as_uri())
     assert page.locator("#search").is_hidden()
     page.close()
+
+
+@pytest.mark.slow
+def test_a_catalogue_removed_is_made_again_though_every_handbook_is_up_to_date(output, capsys):
+    (output / "site" / "index.html").unlink()
+    capsys.readouterr()
+    assert main(["site", *(str(path.parent) for path in HANDBOOKS), "--output", str(output)]) == 0
+    said = capsys.readouterr().out
+    assert said.count("up to date") == len(SLUGS) and "catalogue of 2 handbooks" in said
+    assert (output / "site" / "index.html").is_file()
+
+
+@pytest.mark.slow
+def test_a_file_where_the_site_folder_goes_is_one_line_and_exit_1(small_handbook, tmp_path,
+                                                                   capsys):
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "site").write_text("not a folder")
+    assert main(["site", str(small_handbook), "--output", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"publish.py: error: cannot write {tmp_path}/out/site: a file stands where "
+                   "a folder must be"]
+    assert (tmp_path / "out" / "site").read_text() == "not a folder"
+
+
+def test_the_makefile_has_a_target_for_every_edition():
+    import subprocess
+
+    for edition in ("pdf", "epub", "print", "booklet", "flyer", "site"):
+        done = subprocess.run(["make", "-n", edition, "BOOK=chapters/data-engineer"], cwd=ROOT,
+                              capture_output=True, text=True, check=True)
+        assert f"publish.py {edition} chapters/data-engineer --output output" in done.stdout
