@@ -42,7 +42,8 @@ def _add(digest, root: Path, base: Path) -> None:
 
 
 @lru_cache(maxsize=1)
-def _project_digest() -> bytes:
+def project_digest() -> bytes:
+    """The digest of the pipeline itself: its code, theme, templates and pinned libraries."""
     digest = hashlib.sha256()
     for name in PROJECT_INPUTS:
         _add(digest, PROJECT / name, PROJECT)
@@ -60,7 +61,7 @@ def handbook_digest(folder: Path, output: Path | None = None) -> bytes:
     """The digest of what every edition of the handbook in ``folder`` is made from: its
     files as the build reads them (a link by where it leads, never followed outside), the
     ``output`` folder's files left out."""
-    digest = hashlib.sha256(_project_digest())
+    digest = hashlib.sha256(project_digest())
     digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode() + b"\0")
     folder = folder.resolve()
     for name, path, link in walk(folder, outputs(output, folder.name) if output else []):

@@ -11,7 +11,7 @@ import traceback
 from pathlib import Path
 
 from . import PROJECT
-from .editions import COMMANDS, EDITIONS
+from .editions import COMMANDS, EDITIONS, RESERVED, SITE
 from .findings import SourceError
 from .output import MACHINE_FAULTS, HelperDied, OutputError, fault
 from .publishing import publish
@@ -57,6 +57,8 @@ def _main(argv: list[str] | None) -> int:
     try:
         arguments = make_parser().parse_args(argv)
         folders = _folders(arguments.handbooks)
+        if SITE in arguments.command:
+            _site_names(folders)
         output = _output(arguments.output)
     except ArgumentError as error:
         print(f"publish.py: error: {error}", file=sys.stderr)
@@ -143,6 +145,16 @@ def _folders(given: list[str]) -> list[tuple[Path, str]]:
         by_slug[slug] = (folder, name)
         unique.append((folder, name))
     return unique
+
+
+def _site_names(folders: list[tuple[Path, str]]) -> None:
+    """A handbook's folder in the site is named by its slug: none may take a name the site
+    keeps for itself."""
+    for folder, name in folders:
+        if folder.resolve().name in RESERVED:
+            raise ArgumentError(f"{name}: the site keeps the name '{folder.resolve().name}' "
+                                f"for itself ({', '.join(sorted(RESERVED))}); rename the "
+                                "handbook's folder")
 
 
 def _output(given: str) -> Path:

@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 SITE = "site"  # the folder, in the output folder, that holds the site
+CATALOGUE, SEARCH = "_catalogue", "_search"  # the catalogue's own folders in the site
+# Names in the site that are not handbooks' folders: no handbook may take one.
+RESERVED = frozenset({CATALOGUE, SEARCH, "index.html", "opds.xml"})
 
 
 @dataclass(frozen=True)

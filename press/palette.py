@@ -87,7 +87,8 @@ def palettes(theme: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
         grounds = [palette["ground"]] + [palette[name] for name in GROUNDS if name in palette]
         for name in TEXT:
             palette[name] = legible(palette[name], grounds, lighten)
-        palette["head"] = legible(palette["head"], [palette["head-text"]], not lighten)
+        # The head's ground grows darker, by day under white, by night under the light ink.
+        palette["head"] = legible(palette["head"], [palette["head-text"]], lighten=False)
     return light, dark
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from .cache import STAMPS, edition_digest, forget, handbook_digest, outputs, remember, up_to_date
 from .editions import EDITIONS, SITE, groups, rounds, wanted
 from .findings import SourceError
-from .output import locked, prepare, remove_temporaries, replace
+from .output import locked, prepare, remove, remove_temporaries, replace, write_atomically
 
 
 def say(line: str) -> None:
@@ -46,10 +46,8 @@ def publish(editions: list[str], folders: list[tuple[Path, str]], output: Path,
             continue
         stale_books.append((folder, as_given, stale))
     if not stale_books:
-        if SITE in editions and not (output / SITE / "index.html").is_file():
-            from .site import write_catalogue  # the handbooks are built; the catalogue is not
-
-            report(write_catalogue(output))
+        if SITE in editions:
+            refresh_catalogue(output, report)
         return 0
     jobs = sum(len(groups(rounds(list(digests))[0])) for _, _, digests in stale_books
                if digests)
@@ -60,6 +58,8 @@ def publish(editions: list[str], folders: list[tuple[Path, str]], output: Path,
     helpers = Helpers(min(jobs, os.cpu_count() or 1)) if parallel and jobs else None
     try:
         status = _check_and_build(editions, stale_books, output, strict, helpers, report)
+        if SITE in editions and status == 0:
+            refresh_catalogue(output, report)
     except BaseException:
         if helpers is not None:
             helpers.stop()
@@ -119,11 +119,28 @@ def _check_and_build(editions: list[str], stale_books: list, output: Path, stric
                       digest if edition_digest(now, edition) == digest else None)
                      for edition, digest in digests.items() if edition in _round(digests, index)]
         commit(output, made, report)
-    if SITE in editions:
-        from .site import write_catalogue
-
-        report(write_catalogue(output))
     return 0
+
+
+def refresh_catalogue(output: Path, report: Callable[[str], None] = say) -> None:
+    """Make the site's catalogue again unless it was made from the handbook folders as they
+    are now (a build stopped after a handbook's folder took its place makes it at the next
+    run). Builds into one folder take their turns."""
+    from .site import catalogue_digest, write_catalogue
+
+    prepare(output / STAMPS)
+    stamp = output / STAMPS / "site.digest"  # a handbook's is site-<slug>.digest
+    with locked(output / STAMPS / ".lock"):
+        digest = catalogue_digest(output)
+        try:
+            if (output / SITE / "index.html").is_file() and stamp.read_text() == digest:
+                return
+        except (OSError, UnicodeDecodeError):
+            pass
+        remove(stamp)
+        line = write_catalogue(output)
+        write_atomically(stamp, digest.encode())
+    report(line)
 
 
 def _round(digests: dict[str, str], index: int) -> list[str]:

@@ -7,7 +7,7 @@ import posixpath
 import re
 from collections.abc import Mapping
 from typing import NamedTuple
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 import jinja2
 import lxml.html
@@ -319,4 +319,5 @@ def environment() -> jinja2.Environment:
     )
     env.filters["long_date"] = lambda d: f"{d.day} {d:%B %Y}"
     env.globals["qr"] = qr_svg
+    env.filters["address"] = lambda name: quote(name, safe="")  # a file's name in a link
     return env

@@ -10,12 +10,16 @@ from disk, and nothing is loaded from another site.
 
 from __future__ import annotations
 
+import hashlib
+import html
 import io
 import json
 import posixpath
+import re
 import shutil
 import subprocess
 import sys
+import uuid
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -23,16 +27,18 @@ from pathlib import Path
 import lxml.etree
 
 from . import STYLES
-from .editions import EDITIONS, SITE
+from .editions import CATALOGUE, EDITIONS, SEARCH, SITE
 from .fonts import subset_faces
 from .model import ANCHOR_PREFIX, Book, RenderedChapter
-from .output import fault, prepare, remove_temporaries, replace, temporary_folder, write
+from .cache import project_digest
+from .output import fault, prepare, replace, temporary_folder, write, write_atomically
 from .palette import colour_rules
 from .render import environment, parse_fragment, split_into_files
 from .sources import picture_type
 from .styles import custom_properties
 
 RECORD = "handbook.json"  # what the catalogue reads of each handbook's folder
+URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 COVER_WIDTH = 600  # pixels: twice the width the page shows it at
 DEFAULT_THEME = "default"  # the catalogue's
 # Page sizes by their width and height in points, to name a PDF's paper.
@@ -159,7 +165,8 @@ def small_cover(cover: bytes) -> tuple[bytes, tuple[int, int]]:
         kind = picture.format
         if picture.width > COVER_WIDTH:
             height = round(picture.height * COVER_WIDTH / picture.width)
-            picture = picture.convert("RGB").resize((COVER_WIDTH, height), Image.LANCZOS)
+            mode = "RGBA" if kind == "PNG" else "RGB"  # a PNG keeps its transparency
+            picture = picture.convert(mode).resize((COVER_WIDTH, height), Image.LANCZOS)
         size = picture.size
         data = io.BytesIO()
         if kind == "PNG":
@@ -177,7 +184,7 @@ def stylesheet(theme: str, text: str, book: Book | None, folder: Path) -> str:
 
     date = book.publication_date if book else datetime.date(2000, 1, 1)
     faces = []
-    for face, data in subset_faces(theme, text, date, woff2=True):
+    for face, data in subset_faces(theme, html.unescape(text), date, woff2=True):
         name = "fonts/" + Path(face.source).with_suffix(".woff2").name
         _write(folder / name, data)
         faces.append(face.rule.replace(face.source, name)
@@ -257,8 +264,9 @@ def _copy(source: Path, target: Path) -> None:
 
 
 def write_catalogue(output: Path) -> str:
-    """Write the site's catalogue (index.html), its OPDS feed, its style sheet and fonts,
-    and its search index, from every handbook folder in the site; the line to report."""
+    """Write the site's catalogue (index.html), its OPDS feed, its style sheet and fonts
+    (in _catalogue/) and its search index (in _search/), from every handbook folder in the
+    site; the line to report."""
     site = output / SITE
     records = []
     for path in sorted(site.glob(f"*/{RECORD}")):
@@ -272,36 +280,47 @@ def write_catalogue(output: Path) -> str:
     groups = [(name, [record for record in records if (record["series"] or "") == name])
               for name in series]
     page = environment().get_template("site/catalogue.html.j2").render(
-        records=records, groups=groups, heading=heading, root="",
-        language=_common_language(records))
+        records=records, groups=groups, heading=heading, root=CATALOGUE + "/",
+        search=SEARCH + "/", language=_common_language(records))
     newest = max((record["date"] for record in records), default="2000-01-01")
+    identifiers = [atom_id(record["identifier"]) for record in records]
     feed = environment().get_template("site/opds.xml.j2").render(
-        records=records, heading=heading, updated=newest)
+        records=records, heading=heading, updated=newest, ids=identifiers,
+        feed_id=f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, ' '.join(sorted(identifiers)))}")
     lxml.etree.fromstring(feed.encode())  # a feed that does not parse is the pipeline's bug
     prepare(site)
-    assets = temporary_folder(site / "catalogue")
+    assets = temporary_folder(site / CATALOGUE)
+    index = temporary_folder(site / SEARCH)
     try:
         css = stylesheet(DEFAULT_THEME, page, None, assets)
         _write(assets / "style.css", css.encode())
-        _search_index(site, assets / "pagefind")
-        for name in ("fonts", "pagefind"):
-            if (assets / name).exists():
-                target = site / name
-                replace(assets / name, target)
-        _replace_file(site / "style.css", (assets / "style.css").read_bytes())
+        _search_index(site, index)
+        replace(assets, site / CATALOGUE)
+        replace(index, site / SEARCH)
     finally:
         shutil.rmtree(assets, ignore_errors=True)
-    _replace_file(site / "opds.xml", feed.encode())
-    _replace_file(site / "index.html", page.encode())
-    remove_temporaries(site, own=True)
+        shutil.rmtree(index, ignore_errors=True)
+    write_atomically(site / "opds.xml", feed.encode())
+    write_atomically(site / "index.html", page.encode())
     count = len(records)
     return f"{site / 'index.html'} (catalogue of {count} handbook{'s' if count != 1 else ''})"
 
 
-def _replace_file(target: Path, data: bytes) -> None:
-    from .output import write_atomically
+def catalogue_digest(output: Path) -> str:
+    """What the catalogue is made from: the pipeline, and every handbook folder's record."""
+    digest = hashlib.sha256(project_digest())
+    for path in sorted((output / SITE).glob(f"*/{RECORD}")):
+        digest.update(path.parent.name.encode() + b"\0")
+        try:
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+        except OSError:
+            digest.update(b"unreadable\0")
+    return digest.hexdigest()
 
-    write_atomically(target, data)
+
+def atom_id(identifier: str) -> str:
+    """A handbook's identifier as Atom's absolute IRI: an ISBN as a urn:isbn."""
+    return identifier if URI.match(identifier) else "urn:isbn:" + identifier
 
 
 def _common_language(records) -> str:
@@ -313,7 +332,8 @@ def _search_index(site: Path, target: Path) -> None:
     """The Pagefind index of every handbook's pages (it serves search when the site is
     served; a page opened from disk goes without)."""
     done = subprocess.run(
+        # Only the handbooks' folders: not a hidden one (another build's, still being written)
         [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(target),
-         "--quiet"], capture_output=True, text=True, check=False)
+         "--glob", "[!._]*/**/*.html", "--quiet"], capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"Pagefind: {done.stderr.strip() or done.stdout.strip()}")

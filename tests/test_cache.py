@@ -68,9 +68,9 @@ def project_copy(tmp_path, monkeypatch):
             copy.mkdir(exist_ok=True)
             shutil.copy(source, copy / name)
     monkeypatch.setattr(press.cache, "PROJECT", copy)
-    press.cache._project_digest.cache_clear()
+    press.cache.project_digest.cache_clear()
     yield copy
-    press.cache._project_digest.cache_clear()
+    press.cache.project_digest.cache_clear()
 
 
 def pdf_digest(folder):
@@ -88,7 +88,7 @@ def test_a_changed_style_template_font_or_code_changes_the_digest(project_copy, 
     before = pdf_digest(folder)
     with open(project_copy / changed, "ab") as file:
         file.write(b"\n")
-    press.cache._project_digest.cache_clear()
+    press.cache.project_digest.cache_clear()
     assert pdf_digest(folder) != before
 
 
