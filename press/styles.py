@@ -99,7 +99,17 @@ def epub_rules(theme: str) -> tuple[str, str]:
     css = "\n".join((STYLES / name).read_text(encoding="utf-8")
                     for name in ("base.css", "epub.css"))
     namespaces = "".join(NAMESPACE.findall(css))  # must open the sheet, before every rule
-    return namespaces, resolve(NAMESPACE.sub("", css), custom_properties(theme))
+    return namespaces, resolve(NAMESPACE.sub("", css), legible_properties(theme))
+
+
+def legible_properties(theme: str) -> dict[str, str]:
+    """The theme's design values for a screen by day: every colour that text is set in
+    made dark enough to read on white and on the theme's pale grounds (press/palette.py)."""
+    from .palette import palettes
+
+    properties = custom_properties(theme)
+    light, _ = palettes(properties)
+    return {**properties, **{f"--colour-{name}": value for name, value in light.items()}}
 
 
 def epub_stylesheet(theme: str, font_sources: set[str]) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from .helpers import MINIMAL_BOOK, MINIMAL_CHAPTER, build_edition, write_handboo
 ROOT = Path(__file__).resolve().parent.parent
 FIRST_HANDBOOK = ROOT / "chapters" / "ai-ml-engineer"
 EVERY_FEATURE = ROOT / "tests" / "fixtures" / "every-feature"
+CHROMIUM = shutil.which("chromium")
 
 
 @dataclass
@@ -52,3 +54,25 @@ def small_handbook(tmp_path):
     """A valid one-chapter handbook; a test overwrites files to break it."""
     return write_handbook(tmp_path / "small", {"book.yaml": MINIMAL_BOOK,
                                                 "01-only.md": MINIMAL_CHAPTER})
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """A real Chromium (Debian's: no browser can be downloaded), one a test module."""
+    if CHROMIUM is None:
+        pytest.fail("the browser tests need Debian's chromium: run 'apt-get install chromium' "
+                    "(make test installs it where it may)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM)
+        yield launched
+        launched.close()
+
+
+def violations(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    result = Axe().run(page)
+    return [f"{violation['id']}: {node['target']}" for violation in result.response["violations"]
+            for node in violation["nodes"]]

@@ -24,7 +24,7 @@ from press.cli import main
 from press.sources import STYLES, load_book
 from press.styles import custom_properties
 
-from .conftest import EVERY_FEATURE, FIRST_HANDBOOK
+from .conftest import EVERY_FEATURE, FIRST_HANDBOOK, violations
 from .helpers import MINIMAL_BOOK, build_edition, copy_handbook, write_handbook
 
 # Each builds whole editions: the slow tier (make test runs every tier).
@@ -378,3 +378,53 @@ def test_a_theme_that_adapts_another_is_flattened_whole(tmp_path):
     assert evergreen.keys() == default.keys()  # nothing lost by importing the default theme
     assert evergreen["--colour-cover"] == "#1f4a2b" != default["--colour-cover"]
     assert evergreen["--font-text"] == default["--font-text"]
+
+
+def test_the_package_document_names_its_language(first_epub):
+    assert first_epub.opf.get(XML_LANG) == "en-GB"
+
+
+@pytest.fixture(scope="module")
+def unpacked_feature_epub(feature_epub, tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("unpacked")
+    feature_epub.archive.extractall(folder)
+    return folder / "EPUB"
+
+
+def test_axe_finds_no_contrast_or_language_fault_in_the_epubs_pages(unpacked_feature_epub,
+                                                                   browser):
+    """By day, as a reading system shows the EPUB's own colours: every chapter and the
+    front matter (the "Chapter N" line and the series once were 4.11:1)."""
+    page = browser.new_page(viewport={"width": 375, "height": 667})
+    found = []
+    for document in sorted(unpacked_feature_epub.glob("*.xhtml")):
+        page.goto(document.as_uri())
+        found += [f"{document.name}: {problem}" for problem in violations(page)
+                  if problem.split(":")[0] in ("color-contrast", "html-has-lang",
+                                               "html-lang-valid", "valid-lang")]
+    page.close()
+    assert not found, "\n".join(found)
+
+
+def test_in_night_mode_the_readers_colour_sets_titles_captions_and_numbers(
+        unpacked_feature_epub, browser):
+    """A reading app's night mode sets the text's colour on the page: callout titles,
+    the myth's label, captions, attributions and list numbers take it, not the theme's."""
+    page = browser.new_page()
+    reader = "rgb(221, 221, 221)"
+    for name, selectors in (("03-boxes.xhtml", (".callout-note .callout-title",
+                                                ".callout-pros .callout-title",
+                                                ".testimonial figcaption")),
+                            ("02-tables.xhtml", ("caption",)),
+                            ("01-basics.xhtml", ("ol > li",))):
+        page.goto((unpacked_feature_epub / name).as_uri())
+        page.add_style_tag(content="html { background: #000 !important; color: #ddd !important; }")
+        for selector in selectors:
+            style = "'::marker'" if selector.endswith("li") else "null"  # a list's number
+            assert page.eval_on_selector(
+                selector, f"e => getComputedStyle(e, {style}).color") == reader, selector
+    page.goto((unpacked_feature_epub / "03-boxes.xhtml").as_uri())
+    page.add_style_tag(content="html { color: #ddd !important; }")
+    assert page.eval_on_selector(".callout-myth .callout-title",
+                                 "e => getComputedStyle(e, '::before').color") == reader
+    page.close()

@@ -6,7 +6,6 @@ from __future__ import annotations
 import functools
 import http.server
 import re
-import shutil
 import threading
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -21,13 +20,12 @@ from press.cli import main
 from press.palette import GROUNDS, MINIMUM_CONTRAST, TEXT, contrast, palettes
 from press.styles import custom_properties
 
-from .conftest import ROOT
+from .conftest import ROOT, violations
 
 HANDBOOKS = sorted((ROOT / "chapters").glob("*/book.yaml"))
 SLUGS = [path.parent.name for path in HANDBOOKS]
 ATOM = "{http://www.w3.org/2005/Atom}"
 VIEWPORTS = ((375, 667), (1280, 800))
-CHROMIUM = shutil.which("chromium")
 
 
 @pytest.fixture(scope="module")
@@ -292,19 +290,6 @@ def test_every_themes_text_colours_stand_out_by_day_and_by_night():
 # --- In a browser ----------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def browser():
-    if CHROMIUM is None:
-        pytest.fail("the site's tests need Debian's chromium: run 'apt-get install chromium' "
-                    "(make test installs it where it may)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM)
-        yield launched
-        launched.close()
-
-
-@pytest.fixture(scope="module")
 def served(site):
     """The site served on the loopback address, as a web server would."""
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
@@ -314,14 +299,6 @@ def served(site):
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
-
-
-def violations(page) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    result = Axe().run(page)
-    return [f"{violation['id']}: {node['target']}" for violation in result.response["violations"]
-            for node in violation["nodes"]]
 
 
 @pytest.mark.slow
