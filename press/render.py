@@ -66,10 +66,19 @@ def render_body(body: str, current: str, anchors: Mapping[str, str]) -> Body:
     _drop_forbidden_characters(fragment)
     targets = resolve_targets(fragment, current, anchors)
     _keep_ids_apart(fragment, anchors[current] + ID_SEPARATOR)
+    _scope_column_heads(fragment)
     headings = tuple(Heading(int(element.tag[1]), _heading_words(element), element.get("id"))
                      for element in fragment.iter(*HEADINGS) if element.get("id"))
     return Body(serialize_fragment(fragment), headings, targets, tuple(converter.raw_html),
                 _nesting(fragment))
+
+
+def _scope_column_heads(fragment) -> None:
+    """A table's head cells say they head their columns (``scope="col"``), for screen
+    readers and every edition alike (tables come from Markdown only: raw HTML has none)."""
+    for head in fragment.iter("thead"):
+        for cell in head.iter("th"):
+            cell.set("scope", "col")
 
 
 def _drop_forbidden_characters(fragment) -> None:

@@ -428,3 +428,18 @@ def test_in_night_mode_the_readers_colour_sets_titles_captions_and_numbers(
     assert page.eval_on_selector(".callout-myth .callout-title",
                                  "e => getComputedStyle(e, '::before').color") == reader
     page.close()
+
+
+def test_a_ratings_words_are_text_for_every_engine_but_out_of_sight(unpacked_feature_epub,
+                                                                   browser):
+    """Not display: none: an engine that ignores the SVG's label (calibre's conversion)
+    still finds the words; a browser draws the stars alone."""
+    page = browser.new_page()
+    page.goto((unpacked_feature_epub / "02-tables.xhtml").as_uri())
+    words = page.locator(".rating-text").first
+    assert page.evaluate("getComputedStyle(document.querySelector('.rating-text')).display") \
+        != "none"
+    assert re.fullmatch(r"[\d.]+ out of \d+ stars", words.inner_text())
+    box = words.bounding_box()
+    assert box["width"] <= 1 and box["height"] <= 1
+    page.close()

@@ -19,8 +19,8 @@ def test_caption_paragraph_becomes_the_tables_caption():
         """
         <table><caption>Salaries in London</caption><thead>
         <tr>
-        <th>Level</th>
-        <th>Salary</th>
+        <th scope="col">Level</th>
+        <th scope="col">Salary</th>
         </tr>
         </thead>
         <tbody>
@@ -101,3 +101,8 @@ def test_caption_of_a_table_inside_a_callout():
         """)
     assert parse(html).xpath('//div[@class="callout callout-note"]/table/caption')[0].text == (
         "Salaries")
+
+
+def test_head_cells_head_their_columns():
+    (table,) = parse(render(TABLE)).findall("table")
+    assert [cell.get("scope") for cell in table.iter("th")] == ["col", "col"]
