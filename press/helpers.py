@@ -61,7 +61,7 @@ def ready_to_build() -> None:
     Laying out a book makes millions of short-lived objects; Python's collector, run every
     700 of them over a heap of hundreds of thousands, took a fifth of the layout time.
     """
-    from . import build, pdf  # noqa: F401  (loaded now, while the sources are checked)
+    from . import build, pdf, tagging  # noqa: F401  (loaded now, while the sources are checked)
 
     gc.freeze()  # what is loaded lives as long as the process: the collector skips it
     gc.set_threshold(20_000, 20, 100)

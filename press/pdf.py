@@ -179,6 +179,11 @@ def render_pdf(book: Book, html: str, files: Mapping[str, bytes] = NO_FILES, pre
         from .imposition import finish_press_pdf
 
         data = finish_press_pdf(data, book.identifier)
+    else:
+        from .tagging import repair  # the structure tree, as PDF/UA-1 wants it
+
+        with stage("pdf writing"):
+            data = repair(data)
     return data, len(rendered.pages)
 
 

@@ -99,4 +99,4 @@ def decoration_as_artifacts(pdf: pikepdf.Pdf, root) -> None:
                     marked = numbers[index + 1]
                     for mcid in unmarked:
                         if mcid < len(marked):
-                            marked[mcid] = pikepdf.Null()
+                            marked[mcid] = None  # no element holds it now
