@@ -11,13 +11,16 @@ OUTPUT ?= output
 # are those press/editions.py lists.
 EDITIONS := $(shell $(PYTHON3) -m press.editions)
 
-.PHONY: $(EDITIONS) all check test fuzz bench clean
+.PHONY: $(EDITIONS) all check validate test fuzz bench clean
 
 $(EDITIONS) all: $(READY)
-	$(PYTHON) publish.py $@ $(BOOK) --output $(OUTPUT)
+	$(PYTHON) publish.py $@ $(BOOK) --output $(OUTPUT) $(if $(STRICT),--strict)
 
 check: $(READY)
-	$(PYTHON) publish.py check $(BOOK)
+	$(PYTHON) publish.py check $(BOOK) $(if $(STRICT),--strict)
+
+validate: $(READY) $(BROWSER)
+	$(PYTHON) publish.py validate $(BOOK) --output $(OUTPUT)
 
 test: $(READY) $(BROWSER)
 	$(PYTHON) -m pytest

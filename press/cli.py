@@ -57,14 +57,16 @@ def _main(argv: list[str] | None) -> int:
     try:
         arguments = make_parser().parse_args(argv)
         folders = _folders(arguments.handbooks)
-        if SITE in arguments.command:
+        editions, validating = arguments.command
+        if SITE in editions:
             _site_names(folders)
         output = _output(arguments.output)
     except ArgumentError as error:
         print(f"publish.py: error: {error}", file=sys.stderr)
         return 2
     try:
-        return publish(arguments.command, folders, output, arguments.strict)
+        status = publish(editions, folders, output, arguments.strict)
+        return _validate(folders, output) if validating and status == 0 else status
     except SourceError as error:
         _report(error)
         return 2
@@ -164,17 +166,35 @@ def _output(given: str) -> Path:
     return output
 
 
-def command(word: str) -> list[str]:
-    """The editions a command's first word names (none for ``check``): ``pdf,epub``, ``all``."""
+def command(word: str) -> tuple[list[str], bool]:
+    """The editions a command's first word names (none for ``check``): ``pdf,epub``, ``all``;
+    and whether the checkers then run on them (``validate``)."""
+    if word == "validate":
+        from .validate import EDITIONS_CHECKED
+
+        return list(EDITIONS_CHECKED), True
     if word in ("check", "all"):
-        return [] if word == "check" else list(EDITIONS)
+        return ([] if word == "check" else list(EDITIONS)), False
     parts = word.split(",")
     for part in parts:
         if part not in EDITIONS:
             raise argparse.ArgumentTypeError(
                 f"invalid choice: '{part}' (choose from {', '.join(COMMANDS)}, or editions "
                 "joined by commas)")
-    return list(dict.fromkeys(parts))
+    return list(dict.fromkeys(parts)), False
+
+
+def _validate(folders: list[tuple[Path, str]], output: Path) -> int:
+    """Run the checkers on the editions just built; print each finding, exit 1 if any."""
+    from .validate import findings
+
+    found = findings(output, [folder.resolve().name for folder, _ in folders])
+    for line in found:
+        print(line, file=sys.stderr)
+    count = len(found)
+    print(f"validate: {count} finding{'s' if count != 1 else ''}" if count else
+          "validate: EPUBCheck, PDF/UA-1 (page-validation) and axe-core found nothing")
+    return 1 if found else 0
 
 
 def _report(error: SourceError) -> None:

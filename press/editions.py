@@ -52,7 +52,9 @@ EDITIONS: dict[str, Edition] = {edition.name: edition for edition in (
 )}
 
 COMMANDS = {**{name: edition.help for name, edition in EDITIONS.items()},
-            "all": "every edition", "check": "check the sources without building anything"}
+            "all": "every edition", "check": "check the sources without building anything",
+            "validate": "build the PDF, EPUB, fact sheet and site, and run EPUBCheck, a PDF/UA-1 "
+                        "checker and axe-core on them"}
 
 
 def wanted(names: list[str]) -> list[str]:
