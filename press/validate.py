@@ -102,7 +102,7 @@ def accessibility(output: Path, slugs: list[str]) -> list[str]:
                 for path, shown in pages:
                     if scheme == "dark" and shown.endswith(".xhtml"):
                         continue  # an EPUB takes its night colours from the reading system
-                    tab.goto(path.as_uri())
+                    tab.goto(path.resolve().as_uri())  # an --output given as a relative path too
                     options = WCAG if shown.endswith(".xhtml") else {"resultTypes": ["violations"]}
                     for violation in axe.run(tab, options=options).response["violations"]:
                         for node in violation["nodes"]:
