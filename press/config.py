@@ -101,6 +101,21 @@ def url(node: yaml.Node) -> str:
     return value
 
 
+EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>.]+$")
+
+
+def contact(node: yaml.Node) -> str:
+    """An email address, or an absolute http(s):// address (a form, a page)."""
+    value = _scalar(node).strip()
+    if EMAIL.match(value):
+        return value
+    try:
+        return url(node)
+    except Invalid:
+        raise Invalid(f"'{value}' is neither an email address nor an absolute http(s):// "
+                      "address") from None
+
+
 def relative_path(node: yaml.Node) -> str:
     """A path inside the handbook folder, as the build names files there (``./c.png`` and
     ``images//c.png`` are ``c.png`` and ``images/c.png``)."""
@@ -135,6 +150,8 @@ BOOK_FIELDS = (
     Field("rights", "copyright or licence line for the imprint page", text),
     Field("identifier", "ISBN or URN, the EPUB's unique identifier", text),
     Field("url", "address of the digital edition", url),
+    Field("contact", "an email or web address where a reader can ask for the handbook in "
+          "another format", contact),
     Field("page_size", "A5, A4 or Letter", page_size),
     Field("cover", "path of a PNG or JPEG cover image in the folder", relative_path),
     Field("chapters", "list of chapter files, in order", path_list),

@@ -56,6 +56,7 @@ class Metadata:
     rights: str | None = None
     identifier: str | None = None
     url: str | None = None
+    contact: str | None = None  # an email or web address: ask for another format
     page_size: str = "A5"
     cover: str | None = None
     chapters: tuple[str, ...] | None = None

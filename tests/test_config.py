@@ -196,6 +196,12 @@ BAD_VALUES = [
     ("url", "ftp://example.org/handbook",
      "url: 'ftp://example.org/handbook' is not an absolute http(s):// address"),
     ("theme", "[default, dark]", "theme: must be a single value, not a list or mapping"),
+    ("contact", "careers at example.org",
+     "contact: 'careers at example.org' is neither an email address nor an absolute "
+     "http(s):// address"),
+    ("contact", "example.org/ask",
+     "contact: 'example.org/ask' is neither an email address nor an absolute http(s):// "
+     "address"),
 ]
 
 
@@ -323,3 +329,12 @@ def test_empty_book_yaml_reports_the_required_keys():
         "guide/book.yaml: error: the required key 'title' is missing",
         "guide/book.yaml: error: the required key 'language' is missing",
     ]
+
+
+@pytest.mark.parametrize("written", ["careers@example.org", "https://example.org/ask"])
+def test_contact_is_an_email_or_a_web_address(written):
+    assert book_errors(f"""
+        title: T
+        language: en-GB
+        contact: {written}
+        """) == []

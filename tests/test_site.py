@@ -420,6 +420,7 @@ language: en-GB
 date: 2026-03-01
 identifier: "978-1-4028-9462-6"
 description: A guide whose name needs escaping & quoting.
+contact: careers@example.org
 """
 
 
@@ -438,6 +439,9 @@ def test_a_handbook_with_characters_that_need_escaping_builds_a_sound_site(tmp_p
     site = tmp_path / "out" / "site"
     assert assert_links_resolve(site) > 10
     assert_fonts_draw_every_character(site)
+    formats = tree(site / "odd #1 & co" / "index.html").cssselect(".handbook-formats a")
+    assert [(link.get("href"), link.text) for link in formats] == [
+        ("mailto:careers@example.org", "careers@example.org")]  # where to ask for large print
     feed = lxml.etree.parse(str(site / "opds.xml")).getroot()
     assert feed.find(f"{ATOM}entry/{ATOM}id").text == "urn:isbn:978-1-4028-9462-6"
     assert feed.find(f"{ATOM}entry/{ATOM}title").text == 'Tom & "Jerry\'s" <b>Guide</b>'
