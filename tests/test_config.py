@@ -130,7 +130,7 @@ def test_unknown_key_far_from_every_known_key_lists_them_all():
         """)
     assert findings == [
         "guide/book.yaml:3: error: unknown key 'colour'\n"
-        "    hint: known keys: authors, chapters, cover, date, description, edition, "
+        "    hint: known keys: authors, chapters, contact, cover, date, description, edition, "
         "fact_sheet, identifier, language, page_size, publisher, rights, series, subtitle, "
         "theme, title, url"
     ]
