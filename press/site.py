@@ -202,34 +202,26 @@ def language_name(tag: str) -> str:
 
 
 def _downloads(book: Book, output: Path) -> list[Download]:
-    """What the handbook's page offers, each read from its file as built."""
+    """What the handbook's page offers (the editions the site needs, as their records name
+    them), each described from its file as built: paper, pages or sheets, size."""
     from pypdf import PdfReader
 
-    slug = book.slug
     found = []
-    for edition in EDITIONS[SITE].needs:
-        path = EDITIONS[edition].path(output, slug)
+    for name in EDITIONS[SITE].needs:
+        edition = EDITIONS[name]
+        path = edition.path(output, book.slug)
         size = readable_size(path.stat().st_size)
-        if edition == "epub":
-            found.append(Download(path.name, "EPUB e-book",
-                                  "for phones, tablets and e-readers", f"EPUB, {size}"))
+        if path.suffix != ".pdf":
+            found.append(Download(path.name, edition.label, edition.purpose,
+                                  f"{path.suffix[1:].upper()}, {size}"))
             continue
         reader = PdfReader(path)
-        count = len(reader.pages)
         paper = paper_name(reader.pages[0].mediabox)
-        if edition == "pdf":
-            found.append(Download(path.name, "PDF", "for reading on screen or printing at home",
-                                  f"PDF, {paper}, {count} pages, {size}"))
-        elif edition == "booklet":
-            found.append(Download(
-                path.name, "Booklet", f"for an office printer: print on {paper}, both sides, "
-                "flip on the short edge, then fold the sheets in half",
-                f"PDF, {paper}, {count // 2} sheets, {size}"))
-        elif edition == "flyer":
-            found.append(Download(path.name, "Fact sheet",
-                                  "one page about the career, to print or pass on",
-                                  f"PDF, {paper}, {count} page{'s' if count != 1 else ''}, "
-                                  f"{size}"))
+        sides = len(reader.pages)
+        count = sides // 2 if edition.unit == "sheets" else sides  # a sheet: two sides
+        unit = edition.unit if count != 1 else edition.unit.rstrip("s")
+        found.append(Download(path.name, edition.label, edition.purpose.format(paper=paper),
+                              f"PDF, {paper}, {count} {unit}, {size}"))
     return found
 
 
