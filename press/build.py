@@ -155,7 +155,8 @@ class Editions:
                     stylesheets=stylesheets)
             else:
                 html = print_html(self.book, stylesheets, self.chapters, press=edition.press)
-        return render_pdf(self.book, html, self.files, press=edition.press)
+        return render_pdf(self.book, html, self.files, press=edition.press,
+                          page_map=edition.name == "pdf")
 
     @cached_property
     def office_pdf(self) -> tuple[bytes, int]:
@@ -175,17 +176,30 @@ class Editions:
 
             with stage("epub"):
                 return self._write(name, lambda path: write_epub(
-                    self.book, self.chapters, self.cover, path, self.files), count=0)
+                    self.book, self.chapters, self.cover, path, self.files,
+                    self.print_pages), count=0)
         elif name == "site":
             from .site import write_handbook_site
 
             with stage("site"):
                 return self._write(name, lambda path: write_handbook_site(
-                    self.book, self.chapters, self.cover, path, self.files, self.output),
+                    self.book, self.chapters, self.cover, path, self.files, self.output,
+                    self.print_pages),
                     folder=True)
         else:
             data, pages = self.laid_out(edition)
         return self._write(name, lambda path: path.write_bytes(data), pages)
+
+    @cached_property
+    def print_pages(self):
+        """Where each page of the office PDF, as built, begins (see press.pages)."""
+        from .pages import read
+
+        path = EDITIONS["pdf"].path(self.output, self.book.slug)
+        try:
+            return read(path.read_bytes())
+        except OSError as error:
+            raise fault(path, error) from None
 
     @cached_property
     def cover(self) -> bytes:

@@ -43,7 +43,8 @@ PRINT_SHEETS = ("fonts.css", "{theme}/theme.css", "base.css", "print.css", "size
 EDITIONS: dict[str, Edition] = {edition.name: edition for edition in (
     Edition("pdf", "the PDF for screens and office printers (<slug>.pdf)", "{slug}.pdf",
             PRINT_SHEETS, label="PDF", purpose="for reading on screen or printing at home"),
-    Edition("epub", "the EPUB 3 e-book (<slug>.epub)", "{slug}.epub", unit="",
+    # The EPUB and the site read the print pages' numbers from the finished PDF.
+    Edition("epub", "the EPUB 3 e-book (<slug>.epub)", "{slug}.epub", needs=("pdf",), unit="",
             label="EPUB e-book", purpose="for phones, tablets and e-readers"),
     Edition("print", "the press PDF with bleed, crop marks and CMYK (<slug>-print.pdf)",
             "{slug}-print.pdf", PRINT_SHEETS + ("press.css",), press=True),

@@ -21,6 +21,7 @@ import lxml.etree
 from ebooklib import epub
 from .fonts import subset_faces
 from .model import ANCHOR_PREFIX, Book, RenderedChapter
+from .pages import PageStart, mark, not_counted, placed
 from .render import environment, parse_fragment, split_into_files
 from .sources import picture_type
 from .styles import epub_stylesheet
@@ -50,6 +51,15 @@ ACCESSIBILITY = (
      "and colours."),
     ("dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"),
 )
+# Said only of an EPUB that has the print edition's page numbers.
+PAGE_NAVIGATION = (
+    ("schema:accessibilityFeature", "printPageNumbers"),
+    ("schema:accessibilityFeature", "pageNavigation"),
+)
+XHTML_NS = "http://www.w3.org/1999/xhtml"
+EPUB_NS = "http://www.idpf.org/2007/ops"
+FRONT_PARTS = {"cover": "_cover.xhtml", "title-page": "_title-page.xhtml",
+               "imprint": "_imprint.xhtml"}  # the print edition's parts, and the EPUB's
 
 
 @dataclass(frozen=True)
@@ -84,12 +94,15 @@ def picture_files(names) -> dict[str, str]:
 
 
 def write_epub(book: Book, chapters: tuple[RenderedChapter, ...], cover_bytes: bytes,
-               target: Path, pictures: Mapping[str, bytes]) -> None:
+               target: Path, pictures: Mapping[str, bytes],
+               print_pages: list[PageStart] = ()) -> None:
     """Pack the EPUB and write it to ``target``: ``cover_bytes`` is the cover picture,
-    ``pictures`` the handbook's files that the chapters show, by their paths in the folder."""
+    ``pictures`` the handbook's files that the chapters show, by their paths in the folder,
+    ``print_pages`` where each page of the print edition begins (see press.pages)."""
     files = {rendered.chapter.anchor: chapter_file(rendered.chapter) for rendered in chapters}
     media = picture_files(pictures)
     cover_name = COVER_IMAGE if picture_type(cover_bytes) == "image/png" else COVER_JPEG
+    shown = placed(list(print_pages), [*FRONT_PARTS, "contents", *files])
     pages = [
         _page(book, "_cover.xhtml", "Cover", "epub/cover.xhtml.j2", cover_image=cover_name),
         _page(book, "_title-page.xhtml", book.metadata.title, "epub/title-page.xhtml.j2",
@@ -97,19 +110,26 @@ def write_epub(book: Book, chapters: tuple[RenderedChapter, ...], cover_bytes: b
         _page(book, "_imprint.xhtml", "Imprint", "epub/imprint.xhtml.j2",
               body_type="frontmatter"),
     ]
+    pages = [page_breaks(page, shown[part], None) for page, part in zip(pages, FRONT_PARTS)]
     images: set[str] = set()
     chapter_pages = []
     for rendered in chapters:
+        anchor = rendered.chapter.anchor
         body, used = xhtml_body(rendered, files, media)
         images |= used
-        page = _page(book, files[rendered.chapter.anchor], rendered.chapter.title,
+        page = _page(book, files[anchor], rendered.chapter.title,
                      "epub/chapter.xhtml.j2", body_type="bodymatter", chapter=rendered.chapter,
                      body=body)
-        chapter_pages.append(page)
+        chapter_pages.append(page_breaks(page, shown[anchor], anchor))
     pages += chapter_pages
+    where = {part: file for part, file in [*FRONT_PARTS.items(), ("contents", NAV_FILE),
+                                           *files.items()]}
+    page_list = [(start.number, f"{where[part]}#page-{start.number}")
+                 for part, starts in shown.items() for start in starts]
+    page_list.sort()
 
     ebook = epub.EpubBook()
-    _metadata(ebook, book)
+    _metadata(ebook, book, page_list)
     items = {}
     for page in pages:
         item = epub.EpubItem(uid=_uid(page.file_name), file_name=page.file_name,
@@ -154,10 +174,35 @@ def write_epub(book: Book, chapters: tuple[RenderedChapter, ...], cover_bytes: b
     modified = datetime.datetime.combine(book.publication_date, datetime.time())
     epub.write_epub(packed, ebook, {"mtime": modified, "epub2_guide": False,
                                     "epub3_pages": False})
-    target.write_bytes(normalised_zip(packed.getvalue(), modified,
-                                      {"EPUB/" + NAV_FILE: finish_navigation,
-                                       "EPUB/content.opf": functools.partial(
-                                           package_language, book.metadata.language)}))
+    target.write_bytes(normalised_zip(packed.getvalue(), modified, {
+        "EPUB/" + NAV_FILE: functools.partial(
+            finish_navigation, page_list=page_list,
+            breaks=[start.number for start in shown["contents"]]),
+        "EPUB/toc.ncx": functools.partial(ncx_page_list, page_list=page_list),
+        "EPUB/content.opf": functools.partial(package_language, book.metadata.language)}))
+
+
+def page_breaks(page: Page, starts: list[PageStart], anchor: str | None) -> Page:
+    """``page`` with a page-break marker where each print page in ``starts`` begins: in the
+    chapter ``anchor`` by the letters before it, or (front matter) at the start."""
+    if not starts:
+        return page
+    root = lxml.etree.fromstring(page.content)
+    if anchor is None:
+        part = root.find(f"{{{XHTML_NS}}}body")
+        starts = [PageStart(start.number, start.part, 0) for start in starts]
+    else:
+        part = root.xpath("//*[@id=$id]", id=anchor)[0]
+    mark(part, starts, page_marker, not_counted)
+    content = lxml.etree.tostring(root.getroottree(), xml_declaration=True, encoding="utf-8")
+    return Page(page.file_name, content, page.properties)
+
+
+def page_marker(start: PageStart):
+    """Where a print page begins, for reading systems' "go to page" and screen readers."""
+    return lxml.etree.Element(f"{{{XHTML_NS}}}span", {
+        f"{{{EPUB_NS}}}type": "pagebreak", "role": "doc-pagebreak",
+        "id": f"page-{start.number}", "title": str(start.number)})
 
 
 def toc_entry(rendered: RenderedChapter, file_name: str):
@@ -209,7 +254,7 @@ def xhtml_body(rendered: RenderedChapter, files: dict[str, str], media: dict[str
     return body, images
 
 
-def _metadata(ebook: epub.EpubBook, book: Book) -> None:
+def _metadata(ebook: epub.EpubBook, book: Book, page_list: list) -> None:
     meta = book.metadata
     ebook.set_identifier(book.identifier)
     ebook.set_title(meta.title)
@@ -224,8 +269,12 @@ def _metadata(ebook: epub.EpubBook, book: Book) -> None:
         ebook.add_metadata("DC", "title", meta.subtitle, {"id": "subtitle"})
         ebook.add_metadata(None, "meta", "subtitle",
                            {"refines": "#subtitle", "property": "title-type"})
-    for name, value in ACCESSIBILITY:
+    for name, value in ACCESSIBILITY + (PAGE_NAVIGATION if page_list else ()):
         ebook.add_metadata(None, "meta", value, {"property": name})
+    if page_list:  # the page numbers are the office PDF's, whose pages the press PDF's match
+        source = f"{meta.title}, print edition (PDF)"
+        ebook.add_metadata("DC", "source", source)
+        ebook.add_metadata(None, "meta", source, {"property": "pageBreakSource"})
 
 
 def _uid(name: str) -> str:
@@ -233,14 +282,53 @@ def _uid(name: str) -> str:
     return "x-" + re.sub(r"[^A-Za-z0-9_.-]", "-", name)
 
 
-def finish_navigation(xhtml: bytes) -> bytes:
-    """EbookLib's navigation document, with its encoding declared and its landmarks hidden.
+def finish_navigation(xhtml: bytes, page_list: list = (), breaks: list[int] = ()) -> bytes:
+    """EbookLib's navigation document, with its encoding declared and its landmarks hidden,
+    the print pages that the contents take (``breaks``) marked, and the list of every print
+    page (``page_list``: number and address).
 
-    Landmarks are for reading systems' menus, not for the page that readers see.
+    Landmarks and the page list are for reading systems' menus, not for the page that
+    readers see.
     """
     xhtml = xhtml.replace(b"<head>", b'<head>\n    <meta charset="utf-8"/>', 1)
-    return xhtml.replace(b'<nav epub:type="landmarks">',
-                         b'<nav epub:type="landmarks" hidden="hidden">', 1)
+    xhtml = xhtml.replace(b'<nav epub:type="landmarks">',
+                          b'<nav epub:type="landmarks" hidden="hidden">', 1)
+    if not (page_list or breaks):
+        return xhtml
+    root = lxml.etree.fromstring(xhtml)
+    body = root.find(f"{{{XHTML_NS}}}body")
+    for number in reversed(breaks):  # before the contents' navigation, which takes no more
+        marker = page_marker(PageStart(number, "contents"))
+        marker.tail = body.text
+        body.text = None
+        body.insert(0, marker)
+    if page_list:
+        listing = lxml.etree.SubElement(body, f"{{{XHTML_NS}}}nav", {
+            f"{{{EPUB_NS}}}type": "page-list", "role": "doc-pagelist",
+            "aria-label": "Print pages", "hidden": "hidden"})
+        entries = lxml.etree.SubElement(listing, f"{{{XHTML_NS}}}ol")
+        for number, href in page_list:
+            entry = lxml.etree.SubElement(entries, f"{{{XHTML_NS}}}li")
+            lxml.etree.SubElement(entry, f"{{{XHTML_NS}}}a", href=href).text = str(number)
+    return lxml.etree.tostring(root.getroottree(), xml_declaration=True, encoding="utf-8")
+
+
+def ncx_page_list(ncx: bytes, page_list: list = ()) -> bytes:
+    """EbookLib's NCX (for older reading systems) with the print pages, as the navigation
+    document lists them."""
+    if not page_list:
+        return ncx
+    top = max(number for number, _ in page_list)
+    ncx = ncx.replace(b'<meta content="0" name="dtb:totalPageCount"/>',
+                      f'<meta content="{len(page_list)}" name="dtb:totalPageCount"/>'.encode())
+    ncx = ncx.replace(b'<meta content="0" name="dtb:maxPageNumber"/>',
+                      f'<meta content="{top}" name="dtb:maxPageNumber"/>'.encode())
+    targets = "".join(
+        f'<pageTarget id="page-target-{number}" type="normal" value="{number}"><navLabel>'
+        f'<text>{number}</text></navLabel><content src="{href}"/></pageTarget>'
+        for number, href in page_list)
+    listing = f"<pageList><navLabel><text>Print pages</text></navLabel>{targets}</pageList>"
+    return ncx.replace(b"</ncx>", listing.encode() + b"</ncx>", 1)
 
 
 def package_language(language: str, opf: bytes) -> bytes:

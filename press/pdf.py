@@ -151,12 +151,13 @@ def source_date(book: Book):
             del os.environ["SOURCE_DATE_EPOCH"]
 
 
-def render_pdf(book: Book, html: str, files: Mapping[str, bytes] = NO_FILES, press: bool = False
-               ) -> tuple[bytes, int]:
+def render_pdf(book: Book, html: str, files: Mapping[str, bytes] = NO_FILES, press: bool = False,
+               page_map: bool = False) -> tuple[bytes, int]:
     """Lay out the book's HTML; return the PDF and its page count.
 
     The office edition is tagged PDF/UA-1; the press edition is PDF/X-4 with a
-    CMYK output intent, 3 mm bleed and crop marks outside the bleed.
+    CMYK output intent, 3 mm bleed and crop marks outside the bleed. With ``page_map``,
+    each page records where in the book it begins (see press.pages).
     """
     fetcher = SandboxedFetcher(files, press=press)
     # The style sheets are <link>ed from the document (see stylesheet_urls): WeasyPrint
@@ -180,10 +181,12 @@ def render_pdf(book: Book, html: str, files: Mapping[str, bytes] = NO_FILES, pre
 
         data = finish_press_pdf(data, book.identifier)
     else:
+        from .pages import page_starts
         from .tagging import repair  # the structure tree, as PDF/UA-1 wants it
 
         with stage("pdf writing"):
-            data = repair(data)
+            starts = page_starts(rendered) if page_map else None
+            data = repair(data, starts, book.publication_date)
     return data, len(rendered.pages)
 
 

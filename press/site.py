@@ -25,12 +25,14 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import lxml.etree
+import lxml.html
 
 from . import STYLES
 from .editions import CATALOGUE, EDITIONS, SEARCH, SITE
 from .fonts import subset_faces
 from .model import ANCHOR_PREFIX, Book, RenderedChapter
 from .cache import project_digest
+from .pages import PageStart, mark, not_counted, placed
 from .output import fault, prepare, replace, temporary_folder, write, write_atomically
 from .palette import colour_rules
 from .render import environment, parse_fragment, split_into_files
@@ -64,10 +66,12 @@ def chapter_page(chapter) -> str:
 
 
 def write_handbook_site(book: Book, chapters: tuple[RenderedChapter, ...], cover: bytes,
-                        folder: Path, files: Mapping[str, bytes], output: Path) -> int:
+                        folder: Path, files: Mapping[str, bytes], output: Path,
+                        print_pages: list[PageStart] = ()) -> int:
     """Write the handbook's folder of the site into ``folder`` (a new empty one): its page,
-    its web edition, its downloads (copied from the editions built in ``output``), cover,
-    style sheet and fonts. Returns the number of web pages."""
+    its web edition (marked where each of ``print_pages`` begins), its downloads (copied
+    from the editions built in ``output``), cover, style sheet and fonts. Returns the
+    number of web pages."""
     from .epub import picture_files
 
     pages = {rendered.chapter.anchor: chapter_page(rendered.chapter) for rendered in chapters}
@@ -78,16 +82,17 @@ def write_handbook_site(book: Book, chapters: tuple[RenderedChapter, ...], cover
     documents: dict[str, str] = {}
     shown: set[str] = set()
     template = environment().get_template("site/chapter.html.j2")
+    starts = placed(list(print_pages), list(pages))
     for index, rendered in enumerate(chapters):
         own = pages[rendered.chapter.anchor]
         body, pictures = web_body(rendered, own, pages, media)
         shown |= pictures
-        documents[own] = template.render(
+        documents[own] = page_breaks(starts[rendered.chapter.anchor], template.render(
             book=book, chapter=rendered.chapter, body=body, root="../",
             contents=[(other.chapter, posixpath.relpath(pages[other.chapter.anchor], "read"))
                       for other in chapters],
             previous=_neighbour(chapters, index - 1, pages),
-            following=_neighbour(chapters, index + 1, pages))
+            following=_neighbour(chapters, index + 1, pages)))
     documents["index.html"] = environment().get_template("site/handbook.html.j2").render(
         book=book, root="", chapters=chapters, pages=pages, downloads=downloads,
         cover=cover_name, cover_size=cover_size,
@@ -113,6 +118,29 @@ def write_handbook_site(book: Book, chapters: tuple[RenderedChapter, ...], cover
     _write(folder / RECORD, json.dumps(record, ensure_ascii=False, indent=1,
                                       sort_keys=True).encode())
     return len(documents)
+
+
+ARTICLE = re.compile(r"<article\b.*</article>", re.S)  # a chapter page has one
+
+
+def page_breaks(starts: list[PageStart], document: str) -> str:
+    """A chapter's web page marked where each print page in ``starts`` begins, as the EPUB
+    is: the page's number in the margin (or in the line, on a narrow screen), and a
+    page break for screen readers."""
+    if not starts:
+        return document
+    found = ARTICLE.search(document)
+    article = lxml.html.fragment_fromstring(found.group())
+    mark(article, starts, _page_marker, not_counted)
+    return (document[:found.start()] + lxml.html.tostring(article, encoding="unicode")
+            + document[found.end():])
+
+
+def _page_marker(start: PageStart):
+    return lxml.html.Element("span", {"class": "page-break", "role": "doc-pagebreak",
+                                      "id": f"page-{start.number}",
+                                      "title": f"Page {start.number}",
+                                      "data-page": str(start.number)})
 
 
 def _neighbour(chapters, index: int, pages: dict[str, str]):

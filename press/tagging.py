@@ -18,15 +18,22 @@ import pikepdf
 STRUCT_ELEM = pikepdf.Name("/StructElem")
 
 
-def repair(data: bytes) -> bytes:
+def repair(data: bytes, starts=None, when=None) -> bytes:
     """The PDF ``data`` with decorative figures made artifacts and every link annotation
-    inside a Link structure element; the same bytes for the same input."""
+    inside a Link structure element, and each page's start recorded where ``starts`` are
+    given (see press.pages; ``when``: the date they are stamped with); the same bytes for
+    the same input."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
         root = pdf.Root.get("/StructTreeRoot")
-        if root is None:
+        if root is None and starts is None:
             return data
-        links_in_links(pdf)
-        decoration_as_artifacts(pdf, root)
+        if root is not None:
+            links_in_links(pdf)
+            decoration_as_artifacts(pdf, root)
+        if starts is not None:
+            from .pages import record
+
+            record(pdf, starts, when)
         output = io.BytesIO()
         pdf.save(output, deterministic_id=True, compress_streams=True,
                  object_stream_mode=pikepdf.ObjectStreamMode.preserve)

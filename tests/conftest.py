@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import shutil
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import lxml.etree
 import pypdf
 import pytest
 
@@ -47,6 +49,49 @@ def first_pdf(tmp_path_factory) -> BuiltPdf:
 @pytest.fixture(scope="session")
 def feature_pdf(tmp_path_factory) -> BuiltPdf:
     return build_pdf(EVERY_FEATURE, tmp_path_factory.mktemp("features"))
+
+
+OPF = {"opf": "http://www.idpf.org/2007/opf"}
+
+
+@dataclass
+class BuiltEpub:
+    path: Path
+    archive: zipfile.ZipFile
+
+    def xml(self, name: str):
+        return lxml.etree.fromstring(self.archive.read(name))
+
+    @property
+    def opf(self):
+        return self.xml("EPUB/content.opf")
+
+    def manifest(self) -> dict[str, dict]:
+        return {item.get("href"): dict(item.attrib)
+                for item in self.opf.findall("opf:manifest/opf:item", OPF)}
+
+    def spine(self) -> list[str]:
+        ids = {item["id"]: href for href, item in self.manifest().items()}
+        return [ids[ref.get("idref")] for ref in self.opf.findall("opf:spine/opf:itemref", OPF)]
+
+    def documents(self) -> list[str]:
+        return [href for href, item in self.manifest().items()
+                if item["media-type"] == "application/xhtml+xml"]
+
+
+def build_epub(handbook: Path, output: Path) -> BuiltEpub:
+    path = build_edition(handbook, "epub", output)
+    return BuiltEpub(path, zipfile.ZipFile(path))
+
+
+@pytest.fixture(scope="session")
+def first_epub(tmp_path_factory) -> BuiltEpub:
+    return build_epub(FIRST_HANDBOOK, tmp_path_factory.mktemp("first-epub"))
+
+
+@pytest.fixture(scope="session")
+def feature_epub(tmp_path_factory) -> BuiltEpub:
+    return build_epub(EVERY_FEATURE, tmp_path_factory.mktemp("features-epub"))
 
 
 @pytest.fixture

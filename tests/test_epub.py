@@ -7,10 +7,8 @@ import io
 import posixpath
 import re
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 
-import lxml.etree
 import pytest
 from fontTools.ttLib import TTFont
 from PIL import Image
@@ -22,8 +20,8 @@ from press.validate import epubcheck
 from press.sources import STYLES, load_book
 from press.styles import custom_properties
 
-from .conftest import EVERY_FEATURE, FIRST_HANDBOOK, violations
-from .helpers import MINIMAL_BOOK, build_edition, copy_handbook, write_handbook
+from .conftest import EVERY_FEATURE, FIRST_HANDBOOK, build_epub, violations
+from .helpers import MINIMAL_BOOK, copy_handbook, write_handbook
 
 # Each builds whole editions: the slow tier (make test runs every tier).
 pytestmark = pytest.mark.slow
@@ -32,46 +30,6 @@ NS = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/
       "x": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops",
       "ncx": "http://www.daisy.org/z3986/2005/ncx/", "svg": "http://www.w3.org/2000/svg"}
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-
-
-@dataclass
-class BuiltEpub:
-    path: Path
-    archive: zipfile.ZipFile
-
-    def xml(self, name: str):
-        return lxml.etree.fromstring(self.archive.read(name))
-
-    @property
-    def opf(self):
-        return self.xml("EPUB/content.opf")
-
-    def manifest(self) -> dict[str, dict]:
-        return {item.get("href"): dict(item.attrib)
-                for item in self.opf.findall("opf:manifest/opf:item", NS)}
-
-    def spine(self) -> list[str]:
-        ids = {item["id"]: href for href, item in self.manifest().items()}
-        return [ids[ref.get("idref")] for ref in self.opf.findall("opf:spine/opf:itemref", NS)]
-
-    def documents(self) -> list[str]:
-        return [href for href, item in self.manifest().items()
-                if item["media-type"] == "application/xhtml+xml"]
-
-
-def build_epub(handbook: Path, output: Path) -> BuiltEpub:
-    path = build_edition(handbook, "epub", output)
-    return BuiltEpub(path, zipfile.ZipFile(path))
-
-
-@pytest.fixture(scope="session")
-def first_epub(tmp_path_factory) -> BuiltEpub:
-    return build_epub(FIRST_HANDBOOK, tmp_path_factory.mktemp("first-epub"))
-
-
-@pytest.fixture(scope="session")
-def feature_epub(tmp_path_factory) -> BuiltEpub:
-    return build_epub(EVERY_FEATURE, tmp_path_factory.mktemp("features-epub"))
 
 
 @pytest.mark.parametrize("fixture", ["first_epub", "feature_epub"])

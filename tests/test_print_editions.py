@@ -294,3 +294,15 @@ def test_a_handbook_names_its_theme(tmp_path, feature_pdf):
     green = build_edition(folder, "pdf", tmp_path / "out-green")
     assert pixel(feature_pdf.path, 1, 5, 5) == (0x0b, 0x3a, 0x49)  # the default theme's cover
     assert pixel(green, 1, 5, 5) == (0x1f, 0x4a, 0x2b)  # evergreen's
+
+
+def test_the_press_pdf_has_the_office_pdfs_pages(press_pdf, feature_pdf):
+    """The print shop's copy and the office PDF break their pages in the same places, so
+    the EPUB's page numbers (read from the office PDF) hold for a printed copy of either."""
+    def page_letters(path) -> list[str]:
+        document = pypdfium2.PdfDocument(path)
+        return ["".join(c for c in document[i].get_textpage().get_text_range() if c.isalnum())
+                for i in range(len(document))]
+
+    press, office = page_letters(press_pdf), page_letters(feature_pdf.path)
+    assert len(press) == len(office) and press == office

@@ -519,3 +519,34 @@ def test_a_transparent_png_cover_keeps_its_transparency():
     with Image.open(io.BytesIO(small)) as result:
         assert size == (600, 850) and result.mode == "RGBA"
         assert result.getpixel((2, 2))[3] == 0 and result.getpixel((300, 400)) == (12, 86, 107, 255)
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_the_web_edition_marks_the_print_pages_where_the_epub_does(output, site, slug):
+    """A chapter's web page shows each print page's number where the EPUB's page-break
+    marker is, before the same words, named for screen readers."""
+    import zipfile
+
+    from press.pages import _text_slots, not_counted
+
+    def after_markers(root, role_of=lambda element: element.get("role")) -> list:
+        slots = list(_text_slots(root, not_counted))
+        found = []
+        for index, (element, slot) in enumerate(slots):
+            if slot == "tail" and role_of(element) == "doc-pagebreak":
+                text = "".join(getattr(e, s) or "" for e, s in slots[index:index + 30])
+                found.append((element.get("id"), re.sub(r"\W", "", text)[:20].casefold()))
+        return found
+
+    archive = zipfile.ZipFile(output / f"{slug}.epub")
+    marked = 0
+    for page in sorted((site / slug / "read").glob("*.html")):
+        article = tree(page).cssselect("article")[0]
+        epub = lxml.etree.fromstring(archive.read(f"EPUB/{page.stem}.xhtml"))
+        section = epub.find(".//{http://www.w3.org/1999/xhtml}section")
+        assert after_markers(article) == after_markers(section), page.name
+        for marker in article.cssselect("[role=doc-pagebreak]"):
+            number = marker.get("id").removeprefix("page-")
+            assert marker.get("title") == f"Page {number}" and marker.get("data-page") == number
+            marked += 1
+    assert marked >= 10
