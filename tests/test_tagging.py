@@ -84,3 +84,33 @@ def test_a_pdf_without_a_structure_tree_is_left_as_it_is():
 def test_the_repair_gives_the_same_bytes_each_time(built):
     data = built[0].read_bytes()
     assert repair(data) == repair(data)
+
+
+def test_running_heads_and_folios_are_pagination_artifacts_and_all_content_is_in_the_tree(built):
+    """Page 18 of the first handbook has a running head and its number at the foot: both
+    are drawn as pagination artifacts, and every other marked content on every page is held
+    by an element of the tree."""
+    with pikepdf.open(built[0]) as pdf:
+        held = {element.objgen for element in elements(pdf)}
+        numbers = pdf.Root.StructTreeRoot.ParentTree.Nums
+        entries = {int(numbers[i]): numbers[i + 1] for i in range(0, len(numbers), 2)}
+        for page in pdf.pages:
+            marked = entries[int(page.StructParents)]
+            for operands, command in pikepdf.parse_content_stream(page):
+                if str(command) == "BDC" and "/MCID" in operands[1]:
+                    holder = marked[int(operands[1].MCID)]
+                    assert holder is not None and holder.objgen in held
+        artifacts, texts = [], []
+        inside = None
+        for operands, command in pikepdf.parse_content_stream(pdf.pages[17]):
+            if str(command) == "BDC" and operands[0] == "/Artifact":
+                inside = operands[1].get("/Type")
+            elif str(command) == "EMC":
+                inside = None
+            elif str(command) == "Tj" or str(command) == "TJ":
+                texts.append(inside)
+        assert texts.count("/Pagination") >= 2  # the running head and the folio
+    import pypdf
+
+    page = pypdf.PdfReader(built[0]).pages[17].extract_text()
+    assert "AI / ML Engineer" in page and page.rstrip().endswith("18")
