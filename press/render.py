@@ -67,6 +67,7 @@ def render_body(body: str, current: str, anchors: Mapping[str, str]) -> Body:
     targets = resolve_targets(fragment, current, anchors)
     _keep_ids_apart(fragment, anchors[current] + ID_SEPARATOR)
     _scope_column_heads(fragment)
+    _row_heads(fragment)
     headings = tuple(Heading(int(element.tag[1]), _heading_words(element), element.get("id"))
                      for element in fragment.iter(*HEADINGS) if element.get("id"))
     return Body(serialize_fragment(fragment), headings, targets, tuple(converter.raw_html),
@@ -79,6 +80,32 @@ def _scope_column_heads(fragment) -> None:
     for head in fragment.iter("thead"):
         for cell in head.iter("th"):
             cell.set("scope", "col")
+
+
+# A cell that holds only a figure (a sum, a share, a range, a date) names no row.
+FIGURE = re.compile(r"[\d\s.,:;%£$€¥+\-–—/()×x~≈<>]*[kKmMbB]?[\d\s.,%+\-–—/()]*")
+
+
+def _row_heads(fragment) -> None:
+    """Where a table's first column names its rows, those cells head their rows
+    (``<th scope="row">``): a screen reader then says "Data scientist" before each of that
+    row's cells, and the PDF's tags tie each cell to it. The first column names the rows
+    when each of its cells holds words (not a figure nor a rating), no two alike, and the
+    table has a head row and another column."""
+    for table in fragment.iter("table"):
+        body = table.find("tbody")
+        rows = body.findall("tr") if body is not None and table.find("thead") is not None else []
+        if not rows or any(len(row) < 2 or row[0].tag != "td" for row in rows):
+            continue
+        firsts = [row[0] for row in rows]
+        texts = [" ".join("".join(cell.itertext()).split()) for cell in firsts]
+        if (len(set(texts)) < len(texts) or any(not text or FIGURE.fullmatch(text) for text in texts)
+                or any(cell.find_class("rating") or cell.find(".//svg") is not None
+                       for cell in firsts)):
+            continue
+        for cell in firsts:
+            cell.tag = "th"
+            cell.set("scope", "row")
 
 
 def _drop_forbidden_characters(fragment) -> None:

@@ -206,11 +206,17 @@ def test_footnotes_are_epub_notes(feature_epub):
 
 
 def test_callouts_and_testimonials_are_kept(feature_epub):
+    """Each callout is a note set apart (an aside), whose title says its kind in words; the
+    style sheet hides those words only where an icon says the kind."""
     chapter = feature_epub.xml("EPUB/03-boxes.xhtml")
-    kinds = [div.get("class") for div in chapter.findall(".//x:div", NS)
-             if "callout" in div.get("class", "")]
-    assert kinds == [f"callout callout-{kind}"
-                     for kind in ("note", "tip", "warning", "pros", "cons", "myth")]
+    boxes = [aside for aside in chapter.findall(".//x:aside", NS)
+             if "callout" in aside.get("class", "")]
+    assert [(box.get("class"), box.get("role")) for box in boxes] == [
+        (f"callout callout-{kind}", "note")
+        for kind in ("note", "tip", "warning", "pros", "cons", "myth")]
+    titles = [" ".join("".join(box.find("x:p", NS).itertext()).split()) for box in boxes]
+    assert titles == ["Note", "Tip: A tip", "Warning: A warning", "Pros: Advantages",
+                      "Cons: Disadvantages", "Myth “You must have a PhD.”"]
     captions = ["".join(c.itertext()) for c in chapter.iter(f"{{{NS['x']}}}figcaption")]
     assert captions == ["— ML engineer · 4 years in, applied AI",
                         "— Senior ML engineer · 7 years in, fintech"]

@@ -18,17 +18,20 @@ KINDS = [
 
 
 @pytest.mark.parametrize(("kind", "default_title"), KINDS)
-def test_callout_with_a_title(kind, default_title):
+def test_callout_with_a_title_is_an_aside_whose_title_says_its_kind(kind, default_title):
+    """The kind in words, not only as the icon a style sheet draws: a screen reader, and
+    any reader that shows no style, hears "Pros: In short"."""
+    words = default_title if kind == "myth" else f"{default_title}:"
     assert_renders(
         f"""
         !!! {kind} "In short"
             Body text.
         """,
         f"""
-        <div class="callout callout-{kind}">
-        <p class="callout-title">In short</p>
+        <aside class="callout callout-{kind}" role="note">
+        <p class="callout-title"><span class="callout-kind">{words}</span> In short</p>
         <p>Body text.</p>
-        </div>
+        </aside>
         """,
     )
 
@@ -41,10 +44,10 @@ def test_callout_without_a_title_is_titled_with_its_kind(kind, default_title):
             Body text.
         """,
         f"""
-        <div class="callout callout-{kind}">
+        <aside class="callout callout-{kind}" role="note">
         <p class="callout-title">{default_title}</p>
         <p>Body text.</p>
-        </div>
+        </aside>
         """,
     )
 
@@ -53,7 +56,7 @@ def test_callout_kind_is_case_insensitive():
     (box,) = parse(render("""
         !!! Tip
             Body text.
-        """)).findall("div")
+        """)).findall("aside")
     assert box.get("class") == "callout callout-tip"
 
 
@@ -65,13 +68,13 @@ def test_callout_body_holds_block_markdown():
             - Exploding demand
         """,
         """
-        <div class="callout callout-pros">
-        <p class="callout-title">Advantages</p>
+        <aside class="callout callout-pros" role="note">
+        <p class="callout-title"><span class="callout-kind">Pros:</span> Advantages</p>
         <ul>
         <li>Among the best-paid roles in tech</li>
         <li>Exploding demand</li>
         </ul>
-        </div>
+        </aside>
         """,
     )
 
@@ -81,7 +84,8 @@ def test_callout_title_renders_inline_markdown():
         !!! myth "You *must* have a PhD"
             False.
         """)).xpath('//p[@class="callout-title"]')
-    assert (title.text, title[0].tag, title[0].text) == ("You ", "em", "must")
+    assert [(child.tag, child.text, child.tail) for child in title] == [
+        ("span", "Myth", " You "), ("em", "must", " have a PhD")]
 
 
 def test_callout_title_gets_typographic_quotes():
@@ -89,7 +93,7 @@ def test_callout_title_gets_typographic_quotes():
         !!! myth "It's all maths"
             False.
         """)).xpath('//p[@class="callout-title"]')
-    assert title.text == "It’s all maths"
+    assert title[0].tail == " It’s all maths"
 
 
 def test_callout_body_can_hold_a_rating():
@@ -97,7 +101,7 @@ def test_callout_body_can_hold_a_rating():
         !!! note "Demand"
             [stars: 5/5]
         """)
-    assert parse(html).xpath('//div[@class="callout callout-note"]//span[@class="rating"]')
+    assert parse(html).xpath('//aside[@class="callout callout-note"]//span[@class="rating"]')
 
 
 def test_two_callouts_in_a_row_stay_separate_boxes():
@@ -108,7 +112,7 @@ def test_two_callouts_in_a_row_stay_separate_boxes():
         !!! cons
             Long hours.
         """)
-    boxes = [div.get("class") for div in parse(html).findall("div")]
+    boxes = [aside.get("class") for aside in parse(html).findall("aside")]
     assert boxes == ["callout callout-pros", "callout callout-cons"]
 
 
@@ -120,5 +124,13 @@ def test_callout_ends_where_the_indentation_ends():
         Outside.
         """)
     tree = parse(html)
-    assert [child.tag for child in tree] == ["div", "p"]
+    assert [child.tag for child in tree] == ["aside", "p"]
     assert tree[1].text == "Outside."
+
+
+def test_a_callout_titled_with_its_kind_says_it_once():
+    (title,) = parse(render("""
+        !!! warning "warning"
+            Mind the gap.
+        """)).xpath('//p[@class="callout-title"]')
+    assert (title.text, len(title)) == ("warning", 0)

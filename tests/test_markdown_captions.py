@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.helpers import assert_renders, parse, render
 
 TABLE = "| Level | Salary |\n|---|---|\n| Junior | £45k |\n"
@@ -25,7 +27,7 @@ def test_caption_paragraph_becomes_the_tables_caption():
         </thead>
         <tbody>
         <tr>
-        <td>Junior</td>
+        <th scope="row">Junior</th>
         <td>£45k</td>
         </tr>
         </tbody>
@@ -99,10 +101,23 @@ def test_caption_of_a_table_inside_a_callout():
 
             Table: Salaries
         """)
-    assert parse(html).xpath('//div[@class="callout callout-note"]/table/caption')[0].text == (
+    assert parse(html).xpath('//aside[@class="callout callout-note"]/table/caption')[0].text == (
         "Salaries")
 
 
-def test_head_cells_head_their_columns():
+def test_head_cells_head_their_columns_and_the_first_column_names_the_rows():
     (table,) = parse(render(TABLE)).findall("table")
+    assert [cell.get("scope") for cell in table.iter("th")] == ["col", "col", "row"]
+
+
+@pytest.mark.parametrize("first_column", [
+    ["2024", "2025"],                  # figures name no row
+    ["£45k–£60k", "£60k+"],
+    ["Junior", "Junior"],              # the same words twice
+    ["Junior", ""],                    # an empty cell
+    ["[stars: 3/5]", "[stars: 4/5]"],  # ratings
+])
+def test_a_first_column_that_does_not_name_its_rows_stays_data(first_column):
+    rows = "".join(f"| {cell} | x |\n" for cell in first_column)
+    (table,) = parse(render("| A | B |\n|---|---|\n" + rows)).findall("table")
     assert [cell.get("scope") for cell in table.iter("th")] == ["col", "col"]

@@ -200,8 +200,8 @@ def test_rating_in_a_table_cell():
         |---|---|
         | Pay | [stars: 4.5/5] |
         """)
-    cells = parse(html).xpath("//td")
-    assert cells[0].text == "Pay"
+    cells = parse(html).xpath("//tbody/tr/*")
+    assert (cells[0].tag, cells[0].get("scope"), cells[0].text) == ("th", "row", "Pay")
     assert [child.get("class") for child in cells[1]] == ["rating"]
     assert cells[1].xpath('.//span[@class="rating-text"]')[0].text == "4.5 out of 5 stars"
 

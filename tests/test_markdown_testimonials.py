@@ -167,4 +167,4 @@ def test_testimonial_inside_a_callout():
             > — Engineer
         """)
     assert parse(html).xpath(
-        '//div[@class="callout callout-note"]/figure[@class="testimonial"]/figcaption')
+        '//aside[@class="callout callout-note"]/figure[@class="testimonial"]/figcaption')
