@@ -59,6 +59,105 @@ def _load_weasyprint():
 
 weasyprint = _load_weasyprint()
 
+ORIGIN = "PressOrigin"  # a structure element's private key: the HTML element it was made for
+DECORATIONS = "PressDecorations"  # the structure tree root's: the MCIDs that are decoration
+GENERATED = ("::before", "::after", "::marker")
+
+
+def _tag_more_precisely() -> bool:
+    """Teach WeasyPrint's tagging (70.0) what the structure tree needs to know that only
+    the layout knows, for press.tagging to finish the tree after the PDF is written:
+
+    - which HTML element each structure element was made for (``ORIGIN``), so that a
+      chapter, a paragraph or a table cut across pages becomes one element again;
+    - which generated content is decoration (a bullet, a callout's icon, a quotation mark,
+      the dots of a leader: generated text without a letter or digit): ``DECORATIONS``
+      lists its marked content, page by page;
+    - a footnote is a Note (with the ID PDF/UA asks of one), a head cell says whether it
+      heads a column or a row, and a link says where it leads in words ("2 Skills and
+      education, page 9"), not by an anchor's name.
+
+    Returns whether the tagging could be taught (WeasyPrint's own functions as expected).
+    """
+    from weasyprint import pdf as pdf_module
+    from weasyprint.formatting_structure import boxes
+    from weasyprint.pdf import tags
+
+    if getattr(tags, "_press_taught", False):
+        return True
+    build, add = getattr(tags, "_build_box_tree", None), getattr(pdf_module, "add_tags", None)
+    if build is None or add is None or add is not tags.add_tags:
+        return False
+    state: dict = {}
+
+    def build_box_tree(box, parent, pdf, page_number, nums, annotations, marks):
+        for element in build(box, parent, pdf, page_number, nums, annotations, marks):
+            if box.element is not None and ORIGIN not in element:
+                key = (id(box.element), box.element_tag)
+                element[ORIGIN] = state["origins"].setdefault(key, len(state["origins"]))
+                _describe(box, element)
+            yield element
+
+    def _describe(box, element):
+        html = box.element
+        if box.element_tag == "span" and "footnote" in (html.get("class") or "").split():
+            element["S"] = "/Note"
+            element["ID"] = weasyprint_string("note-" + (html.get("id") or str(element[ORIGIN])))
+        elif box.element_tag == "th" and "A" in element:
+            element["A"]["Scope"] = "/Row" if html.get("scope") == "row" else "/Column"
+        annotation = box.link_annotation
+        link = html
+        while link is not None and link.tag != "a":  # a link's words, from any box inside it
+            link = state["parents"].get(id(link))
+        if annotation is not None and link is not None:
+            pieces = [part.strip() for part in link.itertext() if part.strip()]
+            words = " ".join(pieces)
+            target = link.get("href", "")
+            if target.startswith("#") and target[1:] in state["pages"]:
+                if "contents-entry" in (link.get("class") or "").split():
+                    words = "Chapter " + ", ".join(pieces)  # its number, then its title
+                words += f", page {state['pages'][target[1:]]}"
+            if words:
+                annotation["Contents"] = weasyprint_string(words)
+
+    def add_tags(pdf, document, pdf_version, page_streams):
+        state["origins"], state["pages"], state["parents"] = {}, {}, {}
+        for number, page in enumerate(document.pages, start=1):
+            for name in page.anchors:  # where each element begins
+                state["pages"].setdefault(name, number)
+        if document.pages:
+            for parent in document.pages[0]._page_box.children[0].element.iter():
+                state["parents"].update((id(child), parent) for child in parent)
+        import pydyf
+
+        decorations = pydyf.Array()
+        for stream in page_streams:
+            decorations.append(pydyf.Array(sorted(
+                mark["mcid"] for box, mark in (stream._tags or {}).items()
+                if isinstance(box, boxes.TextBox) and (box.element_tag or "").endswith(GENERATED)
+                and not any(character.isalnum() for character in box.text))))
+        try:
+            result = add(pdf, document, pdf_version, page_streams)
+        finally:
+            state.clear()
+        root = pdf.catalog["StructTreeRoot"]
+        pdf.objects[int(root.split()[0])][DECORATIONS] = decorations
+        return result
+
+    tags._build_box_tree = build_box_tree
+    pdf_module.add_tags = add_tags
+    tags._press_taught = True
+    return True
+
+
+def weasyprint_string(text: str):
+    import pydyf
+
+    return pydyf.String(text)
+
+
+TAGGING_TAUGHT = _tag_more_precisely()
+
 LOGGER = logging.getLogger("press")
 
 

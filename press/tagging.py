@@ -17,6 +17,12 @@ import io
 import pikepdf
 
 STRUCT_ELEM = pikepdf.Name("/StructElem")
+ORIGIN = "/PressOrigin"  # see press.pdf: the HTML element a structure element was made for
+DECORATIONS = "/PressDecorations"
+# Elements that go when they hold nothing (an empty table cell or list item stays: it keeps
+# its table's or list's shape).
+EMPTY_GOES = frozenset({"/NonStruct", "/Div", "/Span", "/P", "/Sect", "/Art", "/Part",
+                        "/BlockQuote", "/Caption"})
 
 
 def repair(data: bytes, starts=None, when=None) -> bytes:
@@ -31,7 +37,9 @@ def repair(data: bytes, starts=None, when=None) -> bytes:
             return data
         if root is not None:
             links_in_links(pdf)
-            artifacts(pdf, root, decoration(root))
+            decorative = decoration(root) | generated_decoration(pdf, root)
+            one_element_each(pdf, root)
+            artifacts(pdf, root, decorative)
         if starts is not None:
             from .pages import record
 
@@ -87,6 +95,171 @@ def decoration(root) -> set[tuple]:
     return marks
 
 
+def generated_decoration(pdf: pikepdf.Pdf, root) -> set[tuple]:
+    """The generated content that press.pdf found to be decoration (bullets, icons, quote
+    marks, leaders' dots), by page and MCID: it leaves the elements that hold it, to be an
+    Artifact."""
+    listed = root.get(DECORATIONS)
+    if listed is None:
+        return set()
+    del root[DECORATIONS]
+    marks = {(page.obj.objgen, int(mcid)) for page, mcids in zip(pdf.pages, listed)
+             for mcid in mcids}
+    if not marks:
+        return marks
+    for element in list(_elements(root)):
+        kept = [kid for kid in _kids(element) if _mark(element, kid) not in marks]
+        if len(kept) < len(_kids(element)):
+            element.K = pikepdf.Array(kept)
+    for element in list(_elements(root)):  # an element left with nothing leaves the tree
+        if not _kids(element) and element.S in ("/Span", "/NonStruct"):
+            _remove(element)
+    return marks
+
+
+def _mark(element, kid) -> tuple | None:
+    """A kid's marked content as (page, MCID), or None for an element or an annotation."""
+    if isinstance(kid, int):
+        return element.Pg.objgen, int(kid)
+    if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR":
+        return kid.get("/Pg", element.Pg).objgen, int(kid.MCID)
+    return None
+
+
+def _remove(element) -> None:
+    parent = element.P
+    parent.K = pikepdf.Array([kid for kid in _kids(parent)
+                              if not (isinstance(kid, pikepdf.Dictionary)
+                                      and kid.objgen == element.objgen)])
+
+
+def one_element_each(pdf: pikepdf.Pdf, root) -> None:
+    """One structure element for each element of the book, where WeasyPrint makes one a
+    page: a chapter (Art), a paragraph or list cut by a page break, a table across pages
+    (its header row, repeated on each page, made a pagination artifact after the first).
+    A heading is not nested in a copy of itself, a link not in a link, and an element
+    with no content leaves the tree. The footnotes of a page (Notes, which WeasyPrint puts
+    between the pages' elements) stay where they are read, inside the element around them.
+    """
+    moved: dict[tuple, object] = {}  # an element merged away: the element that holds its kids
+    _one_each(root, moved)
+    if moved:
+        numbers = root.ParentTree.Nums
+        for index in range(1, len(numbers), 2):
+            entry = numbers[index]
+            if isinstance(entry, pikepdf.Array):
+                for position, holder in enumerate(entry):
+                    if isinstance(holder, pikepdf.Dictionary) and holder.objgen in moved:
+                        entry[position] = _final(moved, holder)
+            elif isinstance(entry, pikepdf.Dictionary) and entry.objgen in moved:
+                numbers[index] = _final(moved, entry)
+    for element in _elements(root):
+        if ORIGIN in element:
+            del element[ORIGIN]
+    emptied = True
+    while emptied:  # a box that held only decoration, or nothing, is no element of the tree
+        emptied = False
+        for element in list(_elements(root)):
+            if not _kids(element) and element.S in EMPTY_GOES:
+                _remove(element)
+                emptied = True
+
+
+def _final(moved: dict, element):
+    while element.objgen in moved:
+        element = moved[element.objgen]
+    return element
+
+
+def _origin(kid):
+    if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == STRUCT_ELEM:
+        origin = kid.get(ORIGIN)
+        return None if origin is None else int(origin)
+    return None
+
+
+def _one_each(element, moved: dict) -> None:
+    kids = _kids(element)
+    if any(_is_element(kid) and kid.S == "/NonStruct" and _origin(kid) is None for kid in kids):
+        # A box of no element of the book (the footnote area of a page): its kids in its place.
+        unwrapped = []
+        for kid in kids:
+            if _is_element(kid) and kid.S == "/NonStruct" and _origin(kid) is None:
+                unwrapped += _hoisted(element, kid, moved)
+            else:
+                unwrapped.append(kid)
+        element.K = pikepdf.Array(unwrapped)
+        kids = unwrapped
+    # A head row repeated on a later page: a pagination artifact (no element holds it).
+    seen, kept = set(), []
+    for kid in kids:
+        origin = _origin(kid)
+        if origin is not None and origin in seen and kid.S == "/THead":
+            continue
+        seen.add(origin)
+        kept.append(kid)
+    merged: list = []
+    for kid in kept:
+        if _origin(kid) is not None:
+            # The same element as an earlier kid, with only footnotes between: one element.
+            back = len(merged) - 1
+            while back >= 0 and _is_element(merged[back]) and merged[back].S == "/Note":
+                back -= 1
+            if back >= 0 and _origin(merged[back]) == _origin(kid):
+                target = merged[back]
+                for note in merged[back + 1:]:
+                    _adopt(target, note, moved)
+                del merged[back + 1:]
+                _adopt_kids(target, kid, moved)
+                moved[kid.objgen] = target
+                continue
+        merged.append(kid)
+    flat, again = merged, True
+    while again:  # until no element holds a copy of itself (a link in a link in a link)
+        again, kids_now, flat = False, flat, []
+        for kid in kids_now:
+            if _is_element(kid) and _is_element(element) and kid.S == element.S and (
+                    kid.S == "/Link" or (_origin(kid) is not None
+                                         and _origin(kid) == _origin(element))):
+                flat += _hoisted(element, kid, moved)
+                again = True
+            else:
+                flat.append(kid)
+    if len(flat) != len(kids) or any(a is not b for a, b in zip(flat, kids)):
+        element.K = pikepdf.Array(flat)
+    for kid in flat:
+        if _is_element(kid):
+            _one_each(kid, moved)
+
+
+def _is_element(kid) -> bool:
+    return isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == STRUCT_ELEM
+
+
+def _moved_kid(target, source, kid):
+    """``kid`` of ``source`` as a kid of ``target``: marked content keeps its page."""
+    if isinstance(kid, int) and source.Pg.objgen != target.Pg.objgen:
+        return pikepdf.Dictionary(Type=pikepdf.Name("/MCR"), Pg=source.Pg, MCID=int(kid))
+    if _is_element(kid):
+        kid.P = target
+    return kid
+
+
+def _adopt(target, kid, moved) -> None:
+    target.K = pikepdf.Array(_kids(target) + [kid])
+    kid.P = target
+
+
+def _adopt_kids(target, source, moved) -> None:
+    target.K = pikepdf.Array(_kids(target) + [_moved_kid(target, source, kid)
+                                              for kid in _kids(source)])
+
+
+def _hoisted(parent, kid, moved) -> list:
+    moved[kid.objgen] = parent
+    return [_moved_kid(parent, kid, grandchild) for grandchild in _kids(kid)]
+
+
 def artifacts(pdf: pikepdf.Pdf, root, decorative: set[tuple]) -> None:
     """Marked content that no element of the tree holds becomes an Artifact, and leaves the
     ParentTree: ``decorative`` content (by page and MCID) a plain one, the rest a pagination
@@ -102,7 +275,8 @@ def artifacts(pdf: pikepdf.Pdf, root, decorative: set[tuple]) -> None:
         if not isinstance(marked, pikepdf.Array):
             continue
         unheld = {mcid for mcid, holder in enumerate(marked)
-                  if isinstance(holder, pikepdf.Dictionary) and holder.objgen not in held}
+                  if isinstance(holder, pikepdf.Dictionary) and (
+                      holder.objgen not in held or (page.obj.objgen, mcid) in decorative)}
         if not unheld:
             continue
         instructions = []

@@ -114,3 +114,130 @@ def test_running_heads_and_folios_are_pagination_artifacts_and_all_content_is_in
 
     page = pypdf.PdfReader(built[0]).pages[17].extract_text()
     assert "AI / ML Engineer" in page and page.rstrip().endswith("18")
+
+
+def kids(element) -> list:
+    found = element.get("/K")
+    return list(found) if isinstance(found, pikepdf.Array) else [] if found is None else [found]
+
+
+def is_element(kid) -> bool:
+    return isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/StructElem"
+
+
+def pages_of(pdf, element) -> set[int]:
+    """The pages (from 1) whose content an element and those inside it hold."""
+    numbers = {page.obj.objgen: index for index, page in enumerate(pdf.pages, start=1)}
+    found, stack = set(), [element]
+    while stack:
+        current = stack.pop()
+        for kid in kids(current):
+            if isinstance(kid, int):
+                found.add(numbers[current.Pg.objgen])
+            elif is_element(kid):
+                stack.append(kid)
+            elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR":
+                found.add(numbers[kid.Pg.objgen])
+    return found
+
+
+def document(pdf):
+    top = pdf.Root.StructTreeRoot.K
+    return top[0] if isinstance(top, pikepdf.Array) else top
+
+
+def test_a_chapter_is_one_article_and_a_table_one_table_across_pages(built):
+    """The every-feature handbook's chapter 2 runs over pages 9 to 13 and its long table
+    over pages 9 to 12: each is one element, and the table's header row, repeated on each
+    page, is one header in the tree and a pagination artifact where it repeats."""
+    with pikepdf.open(built[4]) as pdf:
+        articles = [kid for kid in kids(document(pdf)) if is_element(kid) and kid.S == "/Art"]
+        assert [sorted(pages_of(pdf, art)) for art in articles] == [
+            [7, 8], [9, 10, 11, 12, 13], [15, 16], [17, 18]]
+        tables = [element for element in elements(pdf) if element.S == "/Table"]
+        long = [table for table in tables if len(pages_of(pdf, table)) > 1]
+        assert len(long) == 1 and sorted(pages_of(pdf, long[0])) == [9, 10, 11, 12]
+        assert [kid.S for kid in kids(long[0])] == ["/THead", "/TBody", "/Caption"]
+        repeated = pikepdf.unparse_content_stream(pikepdf.parse_content_stream(pdf.pages[9]))
+        assert b"/Artifact <<\n  /Type /Pagination\n>> BDC" in repeated or \
+            b"/Artifact << /Type /Pagination >> BDC" in repeated
+
+
+def test_head_cells_have_scopes_and_footnotes_are_notes(built):
+    with pikepdf.open(built[4]) as pdf:
+        heads = [element for element in elements(pdf) if element.S == "/TH"]
+        scopes = [str(head.A.Scope) for head in heads]
+        assert set(scopes) == {"/Column", "/Row"}
+        notes = [element for element in elements(pdf) if element.S == "/Note"]
+        ids = [str(note.ID) for note in notes]
+        assert len(notes) == 3 and len(set(ids)) == 3  # PDF/UA: each Note has its own ID
+
+
+def test_no_element_holds_a_copy_of_itself_or_nothing(built):
+    """A heading is one H2 (not an H2 in an H2), a link one Link, and no element is empty
+    but a table's cell or a list's item (which keep the table's or list's shape)."""
+    for path in built:
+        with pikepdf.open(path) as pdf:
+            for element in elements(pdf):
+                assert kids(element) or element.S in ("/TD", "/TH", "/LI", "/LBody"), \
+                    (path.name, element.S)
+                if element.S in ("/H1", "/H2", "/H3", "/H4", "/Link", "/P"):
+                    assert not any(is_element(kid) and kid.S == element.S
+                                   for kid in kids(element)), (path.name, element.S)
+            assert not any(key.startswith("/Press") for key in pdf.Root.StructTreeRoot.keys())
+
+
+def test_leaders_bullets_and_icons_are_artifacts(built):
+    """A contents entry's link holds its number, its title and its page number, not the
+    dots of its leader; a list item holds its words, not its bullet."""
+    with pikepdf.open(built[0]) as pdf:
+        entries = [element for element in elements(pdf)
+                   if element.S == "/Link" and pages_of(pdf, element) == {5}]
+        assert len(entries) == 8
+        for entry in entries:
+            marked = [kid for kid in kids(entry) if isinstance(kid, int)] + [
+                kid for child in kids(entry) if is_element(child) for kid in kids(child)
+                if isinstance(kid, int)]
+            assert len(marked) == 3
+        contents = pikepdf.unparse_content_stream(pikepdf.parse_content_stream(pdf.pages[4]))
+        assert contents.count(b"/Artifact BMC") >= 8 * 20  # the leaders' dots
+        for item in (element for element in elements(pdf) if element.S == "/LI"):
+            assert [kid.S for kid in kids(item) if is_element(kid)] in (
+                ["/LBody"], ["/Lbl", "/LBody"])
+
+
+def test_links_say_where_they_lead_in_words(built):
+    """Each link annotation's description is words a person understands: the contents'
+    "Chapter 2, Skills, qualifications and education, page 9", a cross-reference's words
+    and page, a web address; never an anchor's name."""
+    for path in (built[0], built[4]):
+        with pikepdf.open(path) as pdf:
+            destinations = {}
+            names = pdf.Root.Names.Dests.Names
+            for index in range(0, len(names), 2):
+                target = names[index + 1]
+                page = target[0] if isinstance(target, pikepdf.Array) else target.D[0]
+                destinations[str(names[index])] = next(
+                    number for number, candidate in enumerate(pdf.pages, start=1)
+                    if candidate.obj.objgen == page.objgen)
+            for pdf_page in pdf.pages:
+                for link in pdf_page.get("/Annots", []):
+                    words = str(link.Contents)
+                    if "/Dest" in link:
+                        assert words.endswith(f", page {destinations[str(link.Dest)]}"), words
+                        assert not words.startswith("ch-")
+                    else:  # a web or email address: the link's own words
+                        assert words and not words.startswith("#"), words
+    with pikepdf.open(built[0]) as pdf:
+        described = {str(link.Contents) for link in pdf.pages[4].Annots}
+        assert "Chapter 2, Skills, qualifications and education, page 9" in described
+
+
+def test_weasyprints_tagging_is_taught_what_the_tree_needs():
+    """The pinned WeasyPrint's tagging functions are as press.pdf expects; should an
+    upgrade change them, this fails rather than the PDFs silently losing their repairs."""
+    import weasyprint
+
+    from press.pdf import TAGGING_TAUGHT
+
+    assert weasyprint.__version__ == "70.0" and TAGGING_TAUGHT
