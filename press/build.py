@@ -117,11 +117,12 @@ class Editions:
     beside its own; nothing takes an edition's name until the command line says so.
     """
 
-    def __init__(self, checked: Checked, output: Path):
+    def __init__(self, checked: Checked, output: Path, claims: frozenset[str] = frozenset()):
         self.book = checked.book
         self.chapters = checked.chapters
         self.files = checked.files
         self.output = output
+        self.claims = claims  # the editions that claim their conformance (press.verdicts)
 
     def _write(self, edition: str, write, count: int | None = None, folder: bool = False
                ) -> Built:
@@ -156,7 +157,7 @@ class Editions:
             else:
                 html = print_html(self.book, stylesheets, self.chapters, press=edition.press)
         return render_pdf(self.book, html, self.files, press=edition.press,
-                          page_map=edition.name == "pdf")
+                          page_map=edition.name == "pdf", claim=edition.name in self.claims)
 
     @cached_property
     def office_pdf(self) -> tuple[bytes, int]:
@@ -177,7 +178,7 @@ class Editions:
             with stage("epub"):
                 return self._write(name, lambda path: write_epub(
                     self.book, self.chapters, self.cover, path, self.files,
-                    self.print_pages), count=0)
+                    self.print_pages, claim="epub" in self.claims), count=0)
         elif name == "site":
             from .site import write_handbook_site
 
@@ -220,10 +221,12 @@ def epub_cover(book: Book, files: Mapping[str, bytes]) -> bytes:
     return cover_image(book, html, files)
 
 
-def build(checked: Checked, formats: list[str], output: Path) -> list[Built]:
+def build(checked: Checked, formats: list[str], output: Path,
+          claims: frozenset[str] = frozenset()) -> list[Built]:
     """Build the book in each format from its chapters, rendered (and checked) once; each
-    file under a temporary name (all of them removed again if one edition fails)."""
-    editions = Editions(checked, output)
+    file under a temporary name (all of them removed again if one edition fails); those in
+    ``claims`` claim their conformance."""
+    editions = Editions(checked, output, claims)
     built: list[Built] = []
     try:
         for name in formats:

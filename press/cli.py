@@ -65,8 +65,9 @@ def _main(argv: list[str] | None) -> int:
         print(f"publish.py: error: {error}", file=sys.stderr)
         return 2
     try:
-        status = publish(editions, folders, output, arguments.strict)
-        return _validate(folders, output) if validating and status == 0 else status
+        if validating:
+            return _validate(folders, output, arguments.strict)
+        return publish(editions, folders, output, arguments.strict)
     except SourceError as error:
         _report(error)
         return 2
@@ -184,11 +185,41 @@ def command(word: str) -> tuple[list[str], bool]:
     return list(dict.fromkeys(parts)), False
 
 
-def _validate(folders: list[tuple[Path, str]], output: Path) -> int:
-    """Run the checkers on the editions just built; print each finding, exit 1 if any."""
-    from .validate import findings
+def _validate(folders: list[tuple[Path, str]], output: Path, strict: bool) -> int:
+    """Build the editions that can claim a conformance with their claims and run the
+    checkers on them; record what they found (press.verdicts), and make again without its
+    claim each edition they did not pass; then build the site, whose accessibility
+    statement says what they found, and check its pages. Print each finding; exit 1 if
+    any."""
+    from . import verdicts
+    from .cache import stamp_path
+    from .validate import edition_findings, site_findings
 
-    found = findings(output, [folder.resolve().name for folder, _ in folders])
+    status = publish(list(verdicts.CLAIMING), folders, output, strict, claiming=True)
+    if status:
+        return status
+    slugs = [folder.resolve().name for folder, _ in folders]
+    found: list[str] = []
+    failed = []
+    for (folder, name), slug in zip(folders, slugs):
+        by_edition = edition_findings(output, slug)
+        checked = {}
+        for edition, lines in by_edition.items():
+            try:  # the digest of the file checked (none if its sources changed meanwhile)
+                digest = stamp_path(output, slug, edition).read_text()
+            except OSError:
+                digest = ""
+            checked[edition] = (digest, len(lines) if digest else max(len(lines), 1))
+            found += lines
+        verdicts.record(output, slug, checked)
+        if any(count for _, count in checked.values()):
+            failed.append((folder, name))
+    if failed:  # no file may claim what the checkers did not find
+        publish(list(verdicts.CLAIMING), failed, output, strict)
+    status = publish([SITE], folders, output, strict)
+    if status:
+        return status
+    found += site_findings(output, slugs)
     for line in found:
         print(line, file=sys.stderr)
     count = len(found)

@@ -45,12 +45,14 @@ ACCESSIBILITY = (
     ("schema:accessibilityFeature", "alternativeText"),
     ("schema:accessibilityFeature", "displayTransformability"),
     ("schema:accessibilityHazard", "none"),
-    ("schema:accessibilitySummary",
-     "Headings, a table of contents and landmarks give structure; every picture and star "
-     "rating has a text alternative; the text reflows and takes the reader's font size "
-     "and colours."),
-    ("dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"),
 )
+SUMMARY = ("Headings, a table of contents and landmarks give structure; every picture and star "
+           "rating has a text alternative; the text reflows and takes the reader's font size "
+           "and colours.")
+# Said only of an EPUB that the checkers passed (see press.verdicts).
+CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
+CONFORMS = (" It meets EPUB Accessibility 1.1 at WCAG 2.1 Level AA, as EPUBCheck and "
+            "axe-core found.")
 # Said only of an EPUB that has the print edition's page numbers.
 PAGE_NAVIGATION = (
     ("schema:accessibilityFeature", "printPageNumbers"),
@@ -95,10 +97,11 @@ def picture_files(names) -> dict[str, str]:
 
 def write_epub(book: Book, chapters: tuple[RenderedChapter, ...], cover_bytes: bytes,
                target: Path, pictures: Mapping[str, bytes],
-               print_pages: list[PageStart] = ()) -> None:
+               print_pages: list[PageStart] = (), claim: bool = False) -> None:
     """Pack the EPUB and write it to ``target``: ``cover_bytes`` is the cover picture,
     ``pictures`` the handbook's files that the chapters show, by their paths in the folder,
-    ``print_pages`` where each page of the print edition begins (see press.pages)."""
+    ``print_pages`` where each page of the print edition begins (see press.pages); with
+    ``claim``, it says it conforms to EPUB Accessibility 1.1 (see press.verdicts)."""
     files = {rendered.chapter.anchor: chapter_file(rendered.chapter) for rendered in chapters}
     media = picture_files(pictures)
     cover_name = COVER_IMAGE if picture_type(cover_bytes) == "image/png" else COVER_JPEG
@@ -129,7 +132,7 @@ def write_epub(book: Book, chapters: tuple[RenderedChapter, ...], cover_bytes: b
     page_list.sort()
 
     ebook = epub.EpubBook()
-    _metadata(ebook, book, page_list)
+    _metadata(ebook, book, page_list, claim)
     items = {}
     for page in pages:
         item = epub.EpubItem(uid=_uid(page.file_name), file_name=page.file_name,
@@ -254,7 +257,7 @@ def xhtml_body(rendered: RenderedChapter, files: dict[str, str], media: dict[str
     return body, images
 
 
-def _metadata(ebook: epub.EpubBook, book: Book, page_list: list) -> None:
+def _metadata(ebook: epub.EpubBook, book: Book, page_list: list, claim: bool) -> None:
     meta = book.metadata
     ebook.set_identifier(book.identifier)
     ebook.set_title(meta.title)
@@ -271,6 +274,10 @@ def _metadata(ebook: epub.EpubBook, book: Book, page_list: list) -> None:
                            {"refines": "#subtitle", "property": "title-type"})
     for name, value in ACCESSIBILITY + (PAGE_NAVIGATION if page_list else ()):
         ebook.add_metadata(None, "meta", value, {"property": name})
+    summary = SUMMARY + (CONFORMS if claim else "")
+    ebook.add_metadata(None, "meta", summary, {"property": "schema:accessibilitySummary"})
+    if claim:
+        ebook.add_metadata(None, "meta", CONFORMANCE, {"property": "dcterms:conformsTo"})
     if page_list:  # the page numbers are the office PDF's, whose pages the press PDF's match
         source = f"{meta.title}, print edition (PDF)"
         ebook.add_metadata("DC", "source", source)

@@ -251,12 +251,13 @@ def source_date(book: Book):
 
 
 def render_pdf(book: Book, html: str, files: Mapping[str, bytes] = NO_FILES, press: bool = False,
-               page_map: bool = False) -> tuple[bytes, int]:
+               page_map: bool = False, claim: bool = False) -> tuple[bytes, int]:
     """Lay out the book's HTML; return the PDF and its page count.
 
     The office edition is tagged PDF/UA-1; the press edition is PDF/X-4 with a
     CMYK output intent, 3 mm bleed and crop marks outside the bleed. With ``page_map``,
-    each page records where in the book it begins (see press.pages).
+    each page records where in the book it begins (see press.pages). The office PDF names
+    PDF/UA-1 in its metadata only with ``claim`` (see press.verdicts).
     """
     fetcher = SandboxedFetcher(files, press=press)
     # The style sheets are <link>ed from the document (see stylesheet_urls): WeasyPrint
@@ -285,7 +286,7 @@ def render_pdf(book: Book, html: str, files: Mapping[str, bytes] = NO_FILES, pre
 
         with stage("pdf writing"):
             starts = page_starts(rendered) if page_map else None
-            data = repair(data, starts, book.publication_date)
+            data = repair(data, starts, book.publication_date, claim)
     return data, len(rendered.pages)
 
 

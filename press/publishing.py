@@ -4,12 +4,14 @@ prints; this is what it runs."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from .cache import STAMPS, edition_digest, forget, handbook_digest, outputs, remember, up_to_date
+from . import verdicts
 from .editions import EDITIONS, SITE, groups, rounds, wanted
 from .findings import SourceError
 from .output import locked, prepare, remove, remove_temporaries, replace, write_atomically
@@ -23,11 +25,28 @@ def warn(line: str) -> None:
     print(line, file=sys.stderr)
 
 
+def inputs(handbook: bytes, edition: str, output: Path, slug: str, claiming: bool = False
+           ) -> tuple[str, bool]:
+    """The digest of what an edition is made from (``handbook``: the handbook's digest),
+    and whether it claims its conformance: where ``claiming`` (``validate`` makes the files
+    it checks so), or where the checkers passed the file these very inputs make (see
+    press.verdicts). The site's statement is made from the verdicts, and its digest covers
+    them."""
+    digest = edition_digest(handbook, edition)
+    if edition == SITE:
+        return hashlib.sha256(digest.encode() + verdicts.fingerprint(output, slug)).hexdigest(), False
+    if edition in verdicts.CLAIMING and (claiming or verdicts.claims(output, slug, edition,
+                                                                      digest)):
+        return verdicts.claiming_digest(digest), True
+    return digest, False
+
+
 def publish(editions: list[str], folders: list[tuple[Path, str]], output: Path,
             strict: bool = False, parallel: bool = True,
-            report: Callable[[str], None] = say) -> int:
+            report: Callable[[str], None] = say, claiming: bool = False) -> int:
     """Build ``editions`` (with those they need) of each (folder, folder as given), or only
-    check them if none; ``report`` gets a line for each handbook done.
+    check them if none; ``report`` gets a line for each handbook done. With ``claiming``,
+    the editions that can claim a conformance do (for ``validate`` to check them).
 
     Returns the exit status; raises SourceError with every problem of every handbook,
     OutputError where the machine would not let a file be written.
@@ -37,19 +56,22 @@ def publish(editions: list[str], folders: list[tuple[Path, str]], output: Path,
     for folder, as_given in folders:  # what is already built from these very inputs is skipped
         slug = folder.resolve().name
         handbook = handbook_digest(folder, output) if editions else b""
-        digests = {edition: edition_digest(handbook, edition) for edition in editions}
+        made = {edition: inputs(handbook, edition, output, slug, claiming)
+                for edition in editions}
+        digests = {edition: digest for edition, (digest, _) in made.items()}
         # --strict always checks again: an earlier build may have let warnings through.
         stale = {edition: digest for edition, digest in digests.items()
                  if strict or not up_to_date(slug, output, edition, digest)}
         if editions and not stale:
             report(f"{as_given}: up to date")
             continue
-        stale_books.append((folder, as_given, stale))
+        stale_books.append((folder, as_given, stale,
+                            frozenset(edition for edition, (_, claims) in made.items() if claims)))
     if not stale_books:
         if SITE in editions:
             refresh_catalogue(output, report)
         return 0
-    jobs = sum(len(groups(rounds(list(digests))[0])) for _, _, digests in stale_books
+    jobs = sum(len(groups(rounds(list(digests))[0])) for _, _, digests, _ in stale_books
                if digests)
     # Helper processes, one a core, start before the sources are checked, so that each loads
     # the layout engine while this process reads and checks the handbooks.
@@ -77,7 +99,7 @@ def _check_and_build(editions: list[str], stale_books: list, output: Path, stric
     from .build import load_and_check  # the pipeline loads only when there is work to do
 
     checked, findings = [], []
-    for folder, as_given, _ in stale_books:  # gather and check everything before writing
+    for folder, as_given, _, _ in stale_books:  # gather and check everything before writing
         try:
             checked.append(load_and_check(folder, as_given, strict,
                                           exclude=outputs(output, folder.resolve().name)))
@@ -100,23 +122,25 @@ def _check_and_build(editions: list[str], stale_books: list, output: Path, stric
     # Round by round (an edition that reads another's finished file waits for it), one job a
     # group of editions that share work (the booklet is imposed from the PDF), run by the
     # helpers in parallel, one process a core.
-    for index in range(max(len(rounds(list(digests))) for _, (_, _, digests) in books)):
-        jobs = [(handbook, group, output)
-                for handbook, (_, _, digests) in books
+    for index in range(max(len(rounds(list(digests))) for _, (_, _, digests, _) in books)):
+        jobs = [(handbook, group, output, claims)
+                for handbook, (_, _, digests, claims) in books
                 for group in groups(_round(digests, index))]
-        if any(EDITIONS[name].file.startswith(SITE + "/") for _, group, _ in jobs
+        if any(EDITIONS[name].file.startswith(SITE + "/") for _, group, _, _ in jobs
                for name in group):
             prepare(output / SITE)
         results = helpers.map(_build, jobs) if helpers is not None else map(_build, jobs)
-        built = {(handbook.book.slug, edition): made for (handbook, group, _), files in
+        built = {(handbook.book.slug, edition): made for (handbook, group, _, _), files in
                  zip(jobs, results) for edition, made in zip(group, files)}
         made = []
-        for handbook, (folder, _, digests) in books:
+        for handbook, (folder, _, digests, claims) in books:
             # Sources saved while the build ran: the files are put in place, but no stamp
             # says they were made from the sources as they are now.
             now = handbook_digest(folder, output)
-            made += [(built[(handbook.book.slug, edition)],
-                      digest if edition_digest(now, edition) == digest else None)
+            slug = handbook.book.slug
+            made += [(built[(slug, edition)],
+                      digest if inputs(now, edition, output, slug, edition in claims)[0] == digest
+                      else None)
                      for edition, digest in digests.items() if edition in _round(digests, index)]
         commit(output, made, report)
     return 0
@@ -171,5 +195,5 @@ def commit(output: Path, built: list, report: Callable[[str], None] = say) -> No
 def _build(job):
     from .build import build
 
-    handbook, editions, output = job
-    return build(handbook, editions, output)
+    handbook, editions, output, claims = job
+    return build(handbook, editions, output, claims)

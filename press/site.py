@@ -10,6 +10,7 @@ from disk, and nothing is loaded from another site.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import html
 import io
@@ -95,6 +96,7 @@ def write_handbook_site(book: Book, chapters: tuple[RenderedChapter, ...], cover
             following=_neighbour(chapters, index + 1, pages)))
     documents["index.html"] = environment().get_template("site/handbook.html.j2").render(
         book=book, root="", chapters=chapters, pages=pages, downloads=downloads,
+        statement=accessibility_statement(book, output),
         cover=cover_name, cover_size=cover_size,
         language_label=language_name(book.metadata.language))
     text = "".join(documents.values())  # tags and attributes are ASCII, which is kept anyway
@@ -118,6 +120,49 @@ def write_handbook_site(book: Book, chapters: tuple[RenderedChapter, ...], cover
     _write(folder / RECORD, json.dumps(record, ensure_ascii=False, indent=1,
                                       sort_keys=True).encode())
     return len(documents)
+
+
+# What each edition conforms to, as its checkers found (see press.verdicts).
+STANDARDS = {"pdf": ("The PDF", "PDF/UA-1, the standard for accessible PDF"),
+             "epub": ("The EPUB e-book", "EPUB Accessibility 1.1 at WCAG 2.1 level AA"),
+             "flyer": ("The fact sheet", "PDF/UA-1, the standard for accessible PDF")}
+
+
+def accessibility_statement(book: Book, output: Path) -> list[str]:
+    """The handbook page's accessibility statement, sentence by sentence: what each edition
+    conforms to as the checkers found it on the very file offered, what is known not to,
+    and what every edition does for a reader."""
+    from .cache import stamp_path
+    from .verdicts import claiming_digest, read
+
+    found = read(output, book.slug)
+    said = []
+    for edition, (name, standard) in STANDARDS.items():
+        verdict = found.get(edition)
+        try:
+            offered = stamp_path(output, book.slug, edition).read_text()
+        except OSError:
+            offered = ""
+        day = environment().filters["long_date"](
+            datetime.date.fromisoformat(verdict.checked)) if verdict else ""
+        # The file checked: the one offered, or (where the checkers did not pass it) the
+        # same inputs' file that claimed its conformance.
+        if verdict is None or verdict.digest not in (offered, claiming_digest(offered)):
+            said.append(f"{name} has not been checked against {standard}.")
+        elif verdict.passed:
+            said.append(f"{name} meets {standard}: {verdict.checkers} found no problem "
+                        f"on {day}.")
+        else:
+            count = verdict.findings
+            said.append(f"{name} does not yet meet {standard}: on {day} {verdict.checkers} "
+                        f"found {count} problem{'s' if count != 1 else ''}.")
+    said.append("The booklet is laid out for folding, two pages to a side out of reading "
+                "order, and is not tagged for screen readers: read the PDF or the e-book "
+                "instead.")
+    said.append("Every edition has headings and contents to find your way; every picture "
+                "and star rating is described in words; the e-book and the web pages show "
+                "the print edition’s page numbers and take your own font size and colours.")
+    return said
 
 
 ARTICLE = re.compile(r"<article\b.*</article>", re.S)  # a chapter page has one

@@ -25,16 +25,18 @@ EMPTY_GOES = frozenset({"/NonStruct", "/Div", "/Span", "/P", "/Sect", "/Art", "/
                         "/BlockQuote", "/Caption"})
 
 
-def repair(data: bytes, starts=None, when=None) -> bytes:
+def repair(data: bytes, starts=None, when=None, claim: bool = True) -> bytes:
     """The PDF ``data`` with decorative figures made artifacts, running heads and folios
     pagination artifacts, every link annotation inside a Link structure element, and each
     page's start recorded where ``starts`` are
-    given (see press.pages; ``when``: the date they are stamped with); the same bytes for
-    the same input."""
+    given (see press.pages; ``when``: the date they are stamped with); without ``claim``,
+    no PDF/UA identifier in its metadata. The same bytes for the same input."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
         root = pdf.Root.get("/StructTreeRoot")
-        if root is None and starts is None:
+        if root is None and starts is None and claim:
             return data
+        if not claim:
+            unclaimed(pdf)
         if root is not None:
             links_in_links(pdf)
             decorative = decoration(root) | generated_decoration(pdf, root)
@@ -48,6 +50,24 @@ def repair(data: bytes, starts=None, when=None) -> bytes:
         pdf.save(output, deterministic_id=True, compress_streams=True,
                  object_stream_mode=pikepdf.ObjectStreamMode.preserve)
         return output.getvalue()
+
+
+PDFUA_ID = "http://www.aiim.org/pdfua/ns/id/"
+
+
+def unclaimed(pdf: pikepdf.Pdf) -> None:
+    """The PDF without the PDF/UA identifier WeasyPrint writes into its XMP metadata (its
+    part number): it claims no conformance that the checkers have not confirmed."""
+    metadata = pdf.Root.get("/Metadata")
+    if metadata is None:
+        return
+    xmp = metadata.read_bytes()
+    import re
+
+    cut = re.sub(rb"\s*<pdfuaid:part>[^<]*</pdfuaid:part>", b"", xmp)
+    cut = re.sub(rb'\s*pdfuaid:part="[^"]*"', b"", cut)
+    if cut != xmp:
+        metadata.write(cut)
 
 
 def _kids(element) -> list:

@@ -26,17 +26,29 @@ WCAG = {"resultTypes": ["violations"],
         "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 
 
-def findings(output: Path, slugs: list[str]) -> list[str]:
-    """Every finding of every checker on the editions of ``slugs`` in ``output``, each as
-    ``PATH: error: message``."""
-    found: list[str] = []
-    for slug in slugs:
-        epub = EDITIONS["epub"].path(output, slug)
-        found += epubcheck(epub)
-        for edition in ("pdf", "flyer"):
-            found += pdf_ua(EDITIONS[edition].path(output, slug))
-    found += accessibility(output, slugs)
+def edition_findings(output: Path, slug: str) -> dict[str, list[str]]:
+    """Each finding of the checkers on the handbook's PDF, fact sheet and EPUB in ``output``
+    (those that can claim a conformance), by edition, each as ``PATH: error: message``."""
+    epub = EDITIONS["epub"].path(output, slug)
+    with tempfile.TemporaryDirectory() as scratch:
+        unpacked = Path(scratch) / slug
+        with zipfile.ZipFile(epub) as archive:
+            archive.extractall(unpacked)
+        pages = [(path, f"{epub}/{path.relative_to(unpacked)}")
+                 for path in sorted(unpacked.rglob("*.xhtml"))]
+        found = {"epub": epubcheck(epub) + accessibility(output, pages)}
+    for edition in ("pdf", "flyer"):
+        found[edition] = pdf_ua(EDITIONS[edition].path(output, slug))
     return found
+
+
+def site_findings(output: Path, slugs: list[str]) -> list[str]:
+    """axe-core's violations on the site's catalogue and the pages of ``slugs``."""
+    site = output / SITE
+    pages = [(site / "index.html", str(site / "index.html"))]
+    for slug in slugs:
+        pages += [(path, str(path)) for path in sorted((site / slug).rglob("*.html"))]
+    return accessibility(output, pages)
 
 
 def epubcheck(path: Path) -> list[str]:
@@ -71,9 +83,10 @@ def pdf_ua(path: Path) -> list[str]:
             for failure in report.failures]
 
 
-def accessibility(output: Path, slugs: list[str]) -> list[str]:
-    """axe-core's violations on every page of the EPUBs and of the site (the catalogue and
-    each handbook's pages), in light and in dark mode."""
+def accessibility(output: Path, pages: list[tuple[Path, str]]) -> list[str]:
+    """axe-core's violations on each of ``pages`` (a file, and the path to report it by),
+    in light and in dark mode: an EPUB's documents (``.xhtml``) against WCAG 2.1 A and AA,
+    in light mode only, web pages against every rule."""
     browser = shutil.which("chromium")
     if browser is None:
         return [f"{output}: error: the accessibility check needs Debian's chromium: run "
@@ -81,18 +94,8 @@ def accessibility(output: Path, slugs: list[str]) -> list[str]:
     from axe_playwright_python.sync_playwright import Axe
     from playwright.sync_api import sync_playwright
 
-    site = output / SITE
     lines = []
-    with tempfile.TemporaryDirectory() as scratch, sync_playwright() as playwright:
-        pages: list[tuple[Path, str]] = [(site / "index.html", str(site / "index.html"))]
-        for slug in slugs:
-            pages += [(path, str(path)) for path in sorted((site / slug).rglob("*.html"))]
-            epub = EDITIONS["epub"].path(output, slug)
-            unpacked = Path(scratch) / slug
-            with zipfile.ZipFile(epub) as archive:
-                archive.extractall(unpacked)
-            pages += [(path, f"{epub}/{path.relative_to(unpacked)}")
-                      for path in sorted(unpacked.rglob("*.xhtml"))]
+    with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=browser)
         axe = Axe()
         try:

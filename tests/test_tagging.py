@@ -9,6 +9,7 @@ import page
 import pikepdf
 import pytest
 
+from press.publishing import publish
 from press.tagging import repair
 
 from .conftest import EVERY_FEATURE, FIRST_HANDBOOK, ROOT
@@ -21,9 +22,12 @@ BOOKS = (FIRST_HANDBOOK, ROOT / "chapters" / "data-engineer", EVERY_FEATURE)
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> list:
+    """Each handbook's PDF and fact sheet, made as `validate` makes them to check them:
+    claiming PDF/UA-1."""
     output = tmp_path_factory.mktemp("tagged")
-    return [build_edition(book, edition, output) for book in BOOKS
-            for edition in ("pdf", "flyer")]
+    assert publish(["pdf", "flyer"], [(book, str(book)) for book in BOOKS], output,
+                   claiming=True, report=lambda line: None) == 0
+    return [output / f"{book.name}{suffix}.pdf" for book in BOOKS for suffix in ("", "-flyer")]
 
 
 def test_page_validation_finds_every_pdf_and_fact_sheet_pdf_ua_1(built):
@@ -241,3 +245,18 @@ def test_weasyprints_tagging_is_taught_what_the_tree_needs():
     from press.pdf import TAGGING_TAUGHT
 
     assert weasyprint.__version__ == "70.0" and TAGGING_TAUGHT
+
+
+def test_only_a_pdf_made_to_be_checked_or_checked_names_pdf_ua(built, tmp_path):
+    """The PDF names PDF/UA-1 in its metadata as `validate` makes it to check it (and as a
+    later build makes it once the checkers passed that very file); an ordinary build of a
+    handbook never checked names no conformance."""
+    def identifier(path) -> bool:
+        with pikepdf.open(path) as pdf:
+            return b"pdfuaid:part" in pdf.Root.Metadata.read_bytes()
+
+    assert identifier(built[0]) and identifier(built[1])
+    plain = build_edition(FIRST_HANDBOOK, "pdf", tmp_path)
+    assert not identifier(plain)
+    with pikepdf.open(plain) as pdf:  # the same tagged PDF otherwise
+        assert pdf.Root.MarkInfo.Marked and "/StructTreeRoot" in pdf.Root

@@ -5,8 +5,11 @@ will not start while another (the site tests' fixture) is running in the same pr
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
+import lxml.html
+import pikepdf
 import pytest
 
 from press.cli import main
@@ -36,6 +39,78 @@ def test_validate_runs_the_checkers_on_both_handbooks_and_finds_nothing(output, 
                                          "axe-core found nothing")
 
 
+def claims(output: Path, slug: str) -> tuple[bool, bool, bool]:
+    """Whether the PDF, the fact sheet and the EPUB claim their conformance."""
+    found = []
+    for name in (f"{slug}.pdf", f"{slug}-flyer.pdf"):
+        with pikepdf.open(output / name) as pdf:
+            found.append(b"pdfuaid:part" in pdf.Root.Metadata.read_bytes())
+    opf = zipfile.ZipFile(output / f"{slug}.epub").read("EPUB/content.opf").decode()
+    found.append("dcterms:conformsTo" in opf and "as EPUBCheck and axe-core found" in opf)
+    return tuple(found)
+
+
+def statement(output: Path, slug: str) -> list[str]:
+    page = lxml.html.parse(str(output / "site" / slug / "index.html")).getroot()
+    return [" ".join(item.text_content().split())
+            for item in page.cssselect(".handbook-accessibility li")]
+
+
+def test_what_the_checkers_passed_claims_its_conformance_and_says_so(output, capsys):
+    """After `validate`: each PDF, fact sheet and EPUB claims its conformance, the handbook's
+    page says what was checked and when, and an ordinary build keeps the claiming files
+    (made from the same inputs, they are up to date)."""
+    for slug in SLUGS:
+        assert claims(output, slug) == (True, True, True)
+        said = statement(output, slug)
+        assert said[0].startswith("The PDF meets PDF/UA-1") and "page-validation found no" in said[0]
+        assert said[1].startswith("The EPUB e-book meets EPUB Accessibility 1.1 at WCAG 2.1")
+        assert said[2].startswith("The fact sheet meets PDF/UA-1")
+        assert "booklet" in said[3] and "not tagged" in said[3]
+    capsys.readouterr()
+    assert main(["pdf,epub,flyer", *(str(path.parent) for path in HANDBOOKS),
+                 "--output", str(output)]) == 0
+    assert capsys.readouterr().out.splitlines() == [f"{path.parent}: up to date"
+                                                    for path in HANDBOOKS]
+
+
+def test_what_the_checkers_did_not_pass_claims_nothing(small_handbook, tmp_path, monkeypatch,
+                                                       capsys):
+    """A finding on the PDF: validate exits 1, the PDF is made again without its claim, the
+    others keep theirs, and the handbook's page says what the checkers found."""
+    import press.validate
+
+    real = press.validate.edition_findings
+
+    def with_a_finding(output, slug):
+        found = real(output, slug)
+        return {**found, "pdf": found["pdf"] + [f"{output}/{slug}.pdf: error: a finding"]}
+
+    monkeypatch.setattr(press.validate, "edition_findings", with_a_finding)
+    output = tmp_path / "out"
+    assert main(["validate", str(small_handbook), "--output", str(output)]) == 1
+    assert f"{output}/small.pdf: error: a finding" in capsys.readouterr().err
+    assert claims(output, "small") == (False, True, True)
+    said = statement(output, "small")
+    assert said[0].startswith("The PDF does not yet meet PDF/UA-1") and "found 1 problem." in said[0]
+    assert said[1].startswith("The EPUB e-book meets")
+    monkeypatch.undo()
+    assert main(["pdf", str(small_handbook), "--output", str(output)]) == 0
+    assert claims(output, "small")[0] is False  # still unchecked: no claim
+
+
+def test_a_handbook_never_checked_claims_nothing(small_handbook, tmp_path):
+    output = tmp_path / "out"
+    assert main(["site", str(small_handbook), "--output", str(output)]) == 0
+    assert claims(output, "small") == (False, False, False)
+    said = statement(output, "small")
+    assert said[:3] == [
+        "The PDF has not been checked against PDF/UA-1, the standard for accessible PDF.",
+        "The EPUB e-book has not been checked against EPUB Accessibility 1.1 at WCAG 2.1 "
+        "level AA.",
+        "The fact sheet has not been checked against PDF/UA-1, the standard for accessible PDF."]
+
+
 def test_each_checker_reports_a_finding_as_path_error_message(output, tmp_path, monkeypatch):
     from press.validate import accessibility, epubcheck, pdf_ua
 
@@ -53,6 +128,6 @@ def test_each_checker_reports_a_finding_as_path_error_message(output, tmp_path, 
                     '<h1>T</h1><p style="color:#999;background:#aaa">faint</p></main></body>'
                     '</html>')
     monkeypatch.chdir(tmp_path)  # an --output given as a relative path, as make gives it
-    found = accessibility(Path("out"), [])
+    found = accessibility(Path("out"), [(Path("out/site/index.html"), "out/site/index.html")])
     assert found and all(line.startswith("out/site/index.html: error: axe color-contrast")
                          for line in found)
