@@ -242,6 +242,7 @@ def xhtml_body(rendered: RenderedChapter, files: dict[str, str], media: dict[str
             link.set("role", "doc-noteref")
         if "footnote-backref" in link.get("class", ""):
             link.set("role", "doc-backlink")
+            link.set("aria-label", "Back to the text")  # as the web edition names it, not "↩"
             link.attrib.pop("title", None)
     for notes in fragment.find_class("footnote"):
         notes.tag = "section"

@@ -68,6 +68,7 @@ def render_body(body: str, current: str, anchors: Mapping[str, str]) -> Body:
     _keep_ids_apart(fragment, anchors[current] + ID_SEPARATOR)
     _scope_column_heads(fragment)
     _row_heads(fragment)
+    _pictures_as_figures(fragment)
     headings = tuple(Heading(int(element.tag[1]), _heading_words(element), element.get("id"))
                      for element in fragment.iter(*HEADINGS) if element.get("id"))
     return Body(serialize_fragment(fragment), headings, targets, tuple(converter.raw_html),
@@ -106,6 +107,17 @@ def _row_heads(fragment) -> None:
         for cell in firsts:
             cell.tag = "th"
             cell.set("scope", "row")
+
+
+def _pictures_as_figures(fragment) -> None:
+    """A picture that stands alone, a paragraph of its own, is a figure (``figure.picture``)
+    rather than a paragraph: a screen reader names it a figure, and every edition sets it
+    apart from the text. A picture inside a sentence stays where it is."""
+    for paragraph in list(fragment.iter("p")):
+        if (len(paragraph) == 1 and paragraph[0].tag == "img" and not (paragraph.text or "").strip()
+                and not (paragraph[0].tail or "").strip()):
+            paragraph.tag = "figure"
+            paragraph.set("class", "picture")
 
 
 def _drop_forbidden_characters(fragment) -> None:

@@ -164,6 +164,11 @@ def test_every_image_has_alt_text(feature_epub):
         ("03-boxes.xhtml", "media/images/pipeline.svg", "A pipeline of three stages"),
         ("part-two-04-edge-cases.xhtml", "media/part-two/images/local.png",
          "A red triangle on a pale ground")]
+    # A picture standing alone is a figure, not a paragraph.
+    boxes = feature_epub.xml("EPUB/03-boxes.xhtml")
+    assert [figure.find("x:img", NS).get("alt") for figure in
+            boxes.iterfind(".//x:figure[@class='picture']", NS)] == [
+        "Two shapes: a teal square and an amber circle", "A pipeline of three stages"]
 
 
 def test_pictures_are_packed_with_their_media_types(feature_epub):
@@ -204,6 +209,10 @@ def test_footnotes_are_epub_notes(feature_epub):
     assert len(calls) == 2 and len(notes) == 2
     assert [call.get("href")[1:] for call in calls] == [note.get("id") for note in notes]
     assert "The first footnote." in "".join(notes[0].itertext())
+    assert [note.get("{http://www.idpf.org/2007/ops}type") for note in notes] == ["endnote"] * 2
+    backlinks = chapter.findall(".//x:a[@role='doc-backlink']", NS)
+    assert [(link.get("aria-label"), link.get("href")[1:]) for link in backlinks] == [
+        ("Back to the text", call.getparent().get("id")) for call in calls]
 
 
 def test_callouts_and_testimonials_are_kept(feature_epub):
