@@ -13,6 +13,7 @@ its test in tests/test_tagging.py.
 from __future__ import annotations
 
 import io
+import re
 
 import pikepdf
 
@@ -62,12 +63,42 @@ def unclaimed(pdf: pikepdf.Pdf) -> None:
     if metadata is None:
         return
     xmp = metadata.read_bytes()
-    import re
-
     cut = re.sub(rb"\s*<pdfuaid:part>[^<]*</pdfuaid:part>", b"", xmp)
     cut = re.sub(rb'\s*pdfuaid:part="[^"]*"', b"", cut)
     if cut != xmp:
         metadata.write(cut)
+
+
+# Marked content as WeasyPrint writes it: "/Span <</MCID 12>> BDC".
+MARKED = re.compile(rb"/[A-Za-z]+\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC")
+
+
+def _unmark(pdf: pikepdf.Pdf, page, unheld: set[int], decorative: set[int]) -> None:
+    """The page's marked content ``unheld`` made Artifacts: ``decorative`` ones plain, the
+    rest pagination artifacts. WeasyPrint's one content stream a page is rewritten as
+    bytes (parsing every operator of every page would cost a second a hundred pages)."""
+    def artifact(found: re.Match) -> bytes:
+        mcid = int(found.group(1))
+        if mcid not in unheld:
+            return found.group()
+        return b"/Artifact BMC" if mcid in decorative else b"/Artifact <</Type /Pagination>> BDC"
+
+    contents = page.obj.get("/Contents")
+    if isinstance(contents, pikepdf.Stream):
+        contents.write(MARKED.sub(artifact, contents.read_bytes()))
+        return
+    instructions = []  # another writer's page: operator by operator
+    for operands, command in pikepdf.parse_content_stream(page):
+        mcid = (int(operands[1].get("/MCID", -1)) if str(command) == "BDC"
+                and len(operands) == 2 and isinstance(operands[1], pikepdf.Dictionary) else -1)
+        if mcid not in unheld:
+            instructions.append((operands, command))
+        elif mcid in decorative:
+            instructions.append(([pikepdf.Name("/Artifact")], pikepdf.Operator("BMC")))
+        else:
+            instructions.append(([pikepdf.Name("/Artifact"), pikepdf.Dictionary(
+                Type=pikepdf.Name("/Pagination"))], pikepdf.Operator("BDC")))
+    page.Contents = pdf.make_stream(pikepdf.unparse_content_stream(instructions))
 
 
 def _kids(element) -> list:
@@ -127,13 +158,11 @@ def generated_decoration(pdf: pikepdf.Pdf, root) -> set[tuple]:
              for mcid in mcids}
     if not marks:
         return marks
-    for element in list(_elements(root)):
-        kept = [kid for kid in _kids(element) if _mark(element, kid) not in marks]
-        if len(kept) < len(_kids(element)):
+    for element in _elements(root):  # an element left with nothing goes in one_element_each
+        kids = _kids(element)
+        kept = [kid for kid in kids if _mark(element, kid) not in marks]
+        if len(kept) < len(kids):
             element.K = pikepdf.Array(kept)
-    for element in list(_elements(root)):  # an element left with nothing leaves the tree
-        if not _kids(element) and element.S in ("/Span", "/NonStruct"):
-            _remove(element)
     return marks
 
 
@@ -144,13 +173,6 @@ def _mark(element, kid) -> tuple | None:
     if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR":
         return kid.get("/Pg", element.Pg).objgen, int(kid.MCID)
     return None
-
-
-def _remove(element) -> None:
-    parent = element.P
-    parent.K = pikepdf.Array([kid for kid in _kids(parent)
-                              if not (isinstance(kid, pikepdf.Dictionary)
-                                      and kid.objgen == element.objgen)])
 
 
 def one_element_each(pdf: pikepdf.Pdf, root) -> None:
@@ -173,16 +195,20 @@ def one_element_each(pdf: pikepdf.Pdf, root) -> None:
                         entry[position] = _final(moved, holder)
             elif isinstance(entry, pikepdf.Dictionary) and entry.objgen in moved:
                 numbers[index] = _final(moved, entry)
-    for element in _elements(root):
-        if ORIGIN in element:
-            del element[ORIGIN]
-    emptied = True
-    while emptied:  # a box that held only decoration, or nothing, is no element of the tree
-        emptied = False
-        for element in list(_elements(root)):
-            if not _kids(element) and element.S in EMPTY_GOES:
-                _remove(element)
-                emptied = True
+    _tidy(root)
+
+
+def _tidy(element) -> bool:
+    """Drop the private keys, and the elements that hold nothing (a box that held only
+    decoration, or nothing), below ``element``; whether it holds nothing itself."""
+    kids = _kids(element)
+    kept = [kid for kid in kids
+            if not (_is_element(kid) and _tidy(kid) and kid.S in EMPTY_GOES)]
+    if len(kept) < len(kids):
+        element.K = pikepdf.Array(kept)
+    if ORIGIN in element:
+        del element[ORIGIN]
+    return not kept
 
 
 def _final(moved: dict, element):
@@ -288,7 +314,6 @@ def artifacts(pdf: pikepdf.Pdf, root, decorative: set[tuple]) -> None:
     held = {element.objgen for element in _elements(root)}
     numbers = root.ParentTree.Nums
     entries = {int(numbers[index]): numbers[index + 1] for index in range(0, len(numbers), 2)}
-    pagination = pikepdf.Dictionary(Type=pikepdf.Name("/Pagination"))
     for page in pdf.pages:
         entry = page.obj.get("/StructParents")
         marked = entries.get(int(entry)) if entry is not None else None
@@ -299,18 +324,7 @@ def artifacts(pdf: pikepdf.Pdf, root, decorative: set[tuple]) -> None:
                       holder.objgen not in held or (page.obj.objgen, mcid) in decorative)}
         if not unheld:
             continue
-        instructions = []
-        for operands, command in pikepdf.parse_content_stream(page):
-            mcid = (int(operands[1].get("/MCID", -1)) if str(command) == "BDC"
-                    and len(operands) == 2 and isinstance(operands[1], pikepdf.Dictionary)
-                    else -1)
-            if mcid not in unheld:
-                instructions.append((operands, command))
-            elif (page.obj.objgen, mcid) in decorative:
-                instructions.append(([pikepdf.Name("/Artifact")], pikepdf.Operator("BMC")))
-            else:
-                instructions.append(([pikepdf.Name("/Artifact"), pagination],
-                                     pikepdf.Operator("BDC")))
-        page.Contents = pdf.make_stream(pikepdf.unparse_content_stream(instructions))
+        _unmark(pdf, page, unheld, {mcid for mcid in unheld
+                                    if (page.obj.objgen, mcid) in decorative})
         for mcid in unheld:
             marked[mcid] = None  # no element holds it now
