@@ -11,13 +11,26 @@ OUTPUT ?= output
 # are those press/editions.py lists.
 EDITIONS := $(shell $(PYTHON3) -m press.editions)
 
-.PHONY: $(EDITIONS) all check validate test fuzz bench clean
+.PHONY: $(EDITIONS) all check validate new help test fuzz bench clean
 
 $(EDITIONS) all: $(READY)
 	$(PYTHON) publish.py $@ $(BOOK) --output $(OUTPUT) $(if $(STRICT),--strict)
 
+help:
+	@echo "make pdf|epub|print|booklet|flyer|site|all  build editions (BOOK=folder for one handbook,"
+	@echo "                                             STRICT=1 to treat warnings as errors)"
+	@echo "make check                                   check the sources, build nothing (STRICT=1)"
+	@echo "make validate                                build and run EPUBCheck, PDF/UA-1 and axe-core"
+	@echo "make new BOOK=chapters/nursing               start a handbook that shows every feature"
+	@echo "make test                                    run every test; make bench: the benchmark"
+	@echo "make clean                                   remove the output folder"
+
 check: $(READY)
 	$(PYTHON) publish.py check $(BOOK) $(if $(STRICT),--strict)
+
+new: $(READY)
+	$(if $(BOOK),,$(error say which folder: make new BOOK=chapters/nursing))
+	$(PYTHON) publish.py new $(BOOK) $(if $(TITLE),--title "$(TITLE)")
 
 validate: $(READY) $(BROWSER)
 	$(PYTHON) publish.py validate $(BOOK) --output $(OUTPUT)

@@ -54,8 +54,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(argv: list[str] | None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["new"]:
+        return _new(argv[1:])
     try:
-        arguments = make_parser().parse_args(argv)
+        # Options may stand before or after the handbooks, as an author copies them.
+        arguments = make_parser().parse_intermixed_args(argv)
         folders = _folders(arguments.handbooks)
         editions, validating = arguments.command
         if SITE in editions:
@@ -125,6 +129,11 @@ def stopped_by_signals():
 def _folders(given: list[str]) -> list[tuple[Path, str]]:
     if not given:
         found = sorted(path.parent for path in (PROJECT / "chapters").glob("*/book.yaml"))
+        for folder in sorted((PROJECT / "chapters").iterdir()):
+            if (folder.is_dir() and not folder.name.startswith(".")
+                    and not (folder / "book.yaml").is_file()):
+                print(f"publish.py: notice: {folder.relative_to(PROJECT)} has no book.yaml, so "
+                      "it is not built (a handbook's folder needs one)", file=sys.stderr)
         if not found:
             raise ArgumentError("no handbook folders in chapters/")
         folders = [(folder, str(folder.relative_to(PROJECT))) for folder in found]
@@ -148,6 +157,31 @@ def _folders(given: list[str]) -> list[tuple[Path, str]]:
         by_slug[slug] = (folder, name)
         unique.append((folder, name))
     return unique
+
+
+def _new(argv: list[str]) -> int:
+    """`new FOLDER [--title TITLE] [--language TAG]`: a handbook to start from."""
+    from .new import NewError, new_handbook
+
+    parser = Parser(prog="publish.py new",
+                    description="Make a new handbook that shows every feature once.")
+    parser.add_argument("folder", metavar="FOLDER", help="the new handbook's folder")
+    parser.add_argument("--title", help="its title (default: from the folder's name)")
+    parser.add_argument("--language", default="en-GB", metavar="TAG",
+                        help="its language, a BCP 47 tag (default: en-GB)")
+    try:
+        arguments = parser.parse_intermixed_args(argv)
+        made = new_handbook(Path(arguments.folder), arguments.title, arguments.language)
+    except (ArgumentError, NewError) as error:
+        print(f"publish.py: error: {error}", file=sys.stderr)
+        return 2
+    folder = arguments.folder
+    chapters = sum(path.suffix == ".md" for path in made)
+    pictures = sum(path.parent.name == "images" for path in made)
+    print(f"{folder}: a new handbook, with book.yaml, {chapters} chapters and {pictures} "
+          "pictures that show every feature once")
+    print(f"Next: edit them, then 'make check BOOK={folder}' and 'make pdf BOOK={folder}'")
+    return 0
 
 
 def _site_names(folders: list[tuple[Path, str]]) -> None:

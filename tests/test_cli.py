@@ -179,3 +179,45 @@ def test_editions_joined_by_commas_build_in_one_run(small_handbook, tmp_path, ca
 def test_a_command_of_editions_names_only_editions(capsys):
     assert main(["pdf,poster"]) == 2
     assert "invalid choice: 'poster'" in capsys.readouterr().err
+
+
+def test_options_stand_before_or_after_the_handbooks(small_handbook, tmp_path, capsys):
+    """As an author copies a command: `--strict` or `--output` first, last or between."""
+    assert main(["check", "--strict", str(small_handbook)]) == 0
+    assert main(["check", str(small_handbook), "--strict"]) == 0
+    other = write_handbook(tmp_path / "other", {"book.yaml": MINIMAL_BOOK,
+                                                "01-only.md": MINIMAL_CHAPTER})
+    assert main(["check", str(small_handbook), "--strict", str(other)]) == 0
+    said = capsys.readouterr().out.splitlines()
+    assert said[-2:] == [f"{small_handbook}: no problems found", f"{other}: no problems found"]
+
+
+def test_a_folder_in_chapters_without_book_yaml_is_named(tmp_path, monkeypatch, capsys):
+    import press.cli
+
+    write_handbook(tmp_path / "chapters" / "nursing", {"book.yaml": MINIMAL_BOOK,
+                                                       "01-only.md": MINIMAL_CHAPTER})
+    (tmp_path / "chapters" / "drafts").mkdir()
+    (tmp_path / "chapters" / "drafts" / "01-idea.md").write_text("An idea.\n")
+    monkeypatch.setattr(press.cli, "PROJECT", tmp_path)
+    assert main(["check"]) == 0
+    said = capsys.readouterr()
+    assert said.err == ("publish.py: notice: chapters/drafts has no book.yaml, so it is not "
+                        "built (a handbook's folder needs one)\n")
+    assert said.out == "chapters/nursing: no problems found\n"
+
+
+def test_a_python_without_the_dependencies_is_told_which_to_use():
+    """Run by a Python that lacks the pipeline's libraries (here the project's own, told to
+    ignore its site-packages), publish.py says to use make or .venv/bin/python."""
+    import subprocess
+    import sys
+
+    from press import PROJECT
+
+    run = subprocess.run([sys.executable, "-S", "publish.py", "check"], cwd=PROJECT,
+                         capture_output=True, text=True)
+    assert run.returncode == 1 and run.stdout == ""
+    assert run.stderr.startswith("publish.py: error: this Python (")
+    assert "'make pdf'" in run.stderr and ".venv/bin/python publish.py" in run.stderr
+    assert "Traceback" not in run.stderr
