@@ -7,11 +7,13 @@ itself, skipping code, with the chapter's line offset.
 from __future__ import annotations
 
 import html
+import os
 import re
 import unicodedata
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import Iterator, NamedTuple
+from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
 
@@ -40,6 +42,14 @@ SETEXT_H1 = re.compile(r"^=+\s*$")
 NOT_A_SETEXT_TITLE = re.compile(r"^\s*([-*+>|]|\d+\.|!!!|#|$)|^    ")
 RATING = re.compile(RATING_PATTERN)
 CALLOUT = re.compile(r"^\s*!!!\s*([\w-]+)")
+# A callout's title as a word processor quotes it: !!! pros “Advantages”
+CURLY_TITLE = re.compile(r"^\s*!!!\s*[\w-]+\s+[“”‘’„«]")
+# Near misses of [stars: 4/5] that print as they are: [star: 4/5], [ stars: 4/5 ], [stars 4/5]
+RATING_LIKE = re.compile(r"(?i)\[\s*stars?\s*:?\s*\d[^\]\n]*\]")
+# A testimonial signed with a hyphen or two, where an em dash (— or ---) makes the signature.
+HYPHEN_SIGNED = re.compile(r"^\s*>\s*--?(?!-)\s+\S")
+QUOTE_LINE = re.compile(r"^\s*>")
+TABLE_DIVIDER = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
 TABLE_ROW = re.compile(r"^\s*\|")
 BACKSLASH_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 IMAGE_TYPES = (".png", ".jpg", ".jpeg", ".svg")
@@ -203,7 +213,10 @@ def check_chapter(book: Book, rendered: RenderedChapter, anchors: dict[str, set[
                                 "add 'summary: ...' to its front matter: the contents page and "
                                 "the fact sheet show it", WARNING))
     previous = ""
-    for number, line in source_lines(chapter):
+    lines = list(source_lines(chapter))
+    findings += [Finding(code, path, line, message, hint, severity)
+                 for code, line, message, hint, severity in _shapes(lines)]
+    for number, line in lines:
         heading = ATX_HEADING.match(line)
         if heading and len(heading.group(1)) == 1:
             error("E201", number, "a '#' heading in a chapter's body",
@@ -234,7 +247,7 @@ def check_chapter(book: Book, rendered: RenderedChapter, anchors: dict[str, set[
     for target in rendered.targets:
         line = where.line_of(target.address)
         if target.kind == PICTURE:
-            findings += _check_picture(chapter, line, target, pictures)
+            findings += _check_picture(chapter, line, target, pictures, book.folder)
         else:
             findings += _check_link(book, chapter, line, target, anchors)
     for raw in rendered.raw_html:
@@ -245,6 +258,64 @@ def check_chapter(book: Book, rendered: RenderedChapter, anchors: dict[str, set[
                 or chapter.body_line)
         findings.append(too_deep(path, line, nesting.depth))
     return sorted(dict.fromkeys(findings), key=lambda finding: finding.line or 0)
+
+
+def _cells(row: str) -> int:
+    """How many cells a pipe table's row has (escaped pipes are text)."""
+    row = re.sub(r"\\\|", "", row.strip())
+    return len(row.removeprefix("|").removesuffix("|").split("|"))
+
+
+def _shapes(lines: list[tuple[int, str]]) -> Iterator[tuple]:
+    """Mistakes that build in silence into a broken book, found in the shape of the lines:
+    a callout's title in curly quotes or its body not indented (an empty box), a rating
+    written nearly right, a testimonial signed with hyphens, a table whose rows do not
+    match its head. Each as (code, line, message, hint, severity)."""
+    from .findings import ERROR
+
+    for index, (number, line) in enumerate(lines):
+        following = lines[index + 1:]
+        if CURLY_TITLE.match(line):
+            yield ("E238", number, "this callout's title is in curly quotes: the line prints "
+                   "as it is, with an empty box", "write its title in straight quotes: "
+                   '!!! pros "Advantages"', ERROR)
+        elif CALLOUT.match(line):
+            body = next(((n, text) for n, text in following if text.strip()), None)
+            wanted = len(line) - len(line.lstrip(" ")) + 4  # a box in a list is indented more
+            indent = len(body[1]) - len(body[1].lstrip(" ")) if body else 0
+            if body is not None and indent < wanted and not body[1].lstrip(" ").startswith("\t"):
+                yield ("E239", body[0], f"a callout's body is indented by four spaces; this "
+                       f"line has {indent}, so the box above is empty and the line prints "
+                       "after it", "indent every line of the box by four spaces more than "
+                       "its '!!!' line", ERROR)
+        for near in RATING_LIKE.finditer(line):
+            if not RATING.fullmatch(near.group()):
+                yield ("E240", number, f"'{near.group()}' is not a rating: it prints as it is",
+                       "write it as [stars: 4/5]: the word 'stars', a colon, the value", ERROR)
+        previous = lines[index - 1][1] if index else ""
+        after = following[0][1] if following else ""
+        if (HYPHEN_SIGNED.match(line) and re.match(r"^\s*>\s*$", previous)
+                and not QUOTE_LINE.match(after)):
+            yield ("W240", number, "this quote's last paragraph starts with a hyphen: it "
+                   "prints as a list, not as the testimonial's attribution",
+                   "sign a testimonial with an em dash: '> — Name' or '> --- Name'", WARNING)
+        if TABLE_ROW.match(line) and not TABLE_ROW.match(previous) and following \
+                and TABLE_ROW.match(after):
+            head = _cells(line)
+            divider = following[0]
+            if not TABLE_DIVIDER.match(divider[1]) or _cells(divider[1]) != head:
+                yield ("E241", divider[0], f"this table's second line should divide its head "
+                       f"of {head} cells from its rows ('|---|' for each): it prints as text, "
+                       "with its '|' marks", "write one '---' between '|' for each cell of "
+                       "the head", ERROR)
+                continue
+            for row_number, row in following[1:]:
+                if not TABLE_ROW.match(row):
+                    break
+                if _cells(row) > head:
+                    yield ("E242", row_number, f"this row has {_cells(row)} cells, its table's "
+                           f"head {head}: the cells beyond the head's are not printed",
+                           "add a heading for the extra column, or join the cells", ERROR)
 
 
 def _check_heading_order(chapter: Chapter) -> list[Finding]:
@@ -272,7 +343,7 @@ def _after_table(chapter: Chapter, number: int) -> bool:
 
 
 def _check_picture(chapter: Chapter, number: int | None, target: Target,
-                   pictures: Pictures) -> list[Finding]:
+                   pictures: Pictures, folder: Path | None = None) -> list[Finding]:
     path = chapter.display_path
     shown = target.address
     found = []
@@ -298,8 +369,10 @@ def _check_picture(chapter: Chapter, number: int | None, target: Target,
                              "save the pictures smaller: a photograph for a page needs one "
                              "or two megabytes"))
     elif isinstance(data, Unreadable) or data is None:
-        reason = "does not exist" if data is None or data.kind == MISSING else data.reason
-        found.append(Finding("E208", path, number, f"the image '{shown}' {reason}"))
+        missing = data is None or data.kind == MISSING
+        reason = "does not exist" if missing else data.reason
+        found.append(Finding("E208", path, number, f"the image '{shown}' {reason}",
+                             _meant_picture(folder, name) if missing else None))
     elif not name.lower().endswith(IMAGE_TYPES):
         found.append(Finding("E209", path, number, f"the image '{shown}' is not a PNG, "
                              "JPEG or SVG file"))
@@ -307,6 +380,28 @@ def _check_picture(chapter: Chapter, number: int | None, target: Target,
         found += [Finding(verdict.code, path, number, f"the {verdict.noun} '{shown}' "
                           f"{verdict.words}", verdict.hint) for verdict in pictures.verdicts(name)]
     return found
+
+
+def _meant_picture(folder: Path | None, name: str) -> str | None:
+    """"did you mean" the picture in the handbook folder whose name differs from ``name`` only
+    in case, spaces or a near spelling (images/Pathway.PNG for images/pathway.png)."""
+    if folder is None:
+        return None
+    place = PurePosixPath(name)
+    try:
+        there = [entry.name for entry in os.scandir(folder / place.parent)
+                 if entry.is_file() and entry.name.lower().endswith(IMAGE_TYPES)]
+    except OSError:
+        return None
+
+    def plain(text: str) -> str:
+        return re.sub(r"[\s_-]+", "", text.casefold())
+
+    same = [other for other in there if plain(other) == plain(place.name)]
+    meant = same[0] if same else closest(place.name, there)
+    if meant is None:
+        return None
+    return f"did you mean '{(place.parent / meant).as_posix().removeprefix('./')}'?"
 
 
 def _check_link(book: Book, chapter: Chapter, number: int | None, target: Target,

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from .findings import Finding, unknown_key_hint
+from .findings import WARNING, Finding, unknown_key_hint
 from .model import PAGE_SIZES
 
 # BCP 47 language tags (RFC 5646), without the grandfathered irregular forms.
@@ -171,6 +171,10 @@ def _line(node: yaml.Node, first_line: int) -> int:
     return node.start_mark.line + first_line
 
 
+# A value a word processor quoted: “Nursing”, ‘Nursing’ (YAML takes those quotes as words).
+CURLY_QUOTED = re.compile(r"^[“‘„‚«].*[”’“‘»]$", re.S)
+
+
 def parse_mapping(
     source: str, path: str, fields: tuple[Field, ...], first_line: int = 1, what: str = "file"
 ) -> tuple[dict[str, Any], list[Finding]]:
@@ -220,6 +224,14 @@ def parse_mapping(
         except Invalid as error:
             findings.append(Finding("E106", path, _line(value_node, first_line),
                                     f"{key}: {error}"))
+            continue
+        if (isinstance(value_node, yaml.ScalarNode) and value_node.style is None
+                and CURLY_QUOTED.match(value_node.value)):
+            findings.append(Finding(
+                "W101", path, _line(value_node, first_line),
+                f"{key}: the value is in curly quotes ({value_node.value}), which print as "
+                "part of it", "a word processor may have changed the quotes: write straight "
+                "ones (\"...\") or none", WARNING))
     for field in fields:
         if field.required and field.name not in given:
             # A missing key has no line of its own; front matter points at its opening '---'.

@@ -16,7 +16,7 @@ from typing import Iterable
 
 from . import STYLES, config
 from .config import CONTROL
-from .findings import Finding, SourceError
+from .findings import ERROR, WARNING, Finding, SourceError
 from .folder import (BROKEN, MISSING, OUTSIDE, TOO_LARGE, TOO_MUCH, Unreadable, read, size,
                      walk)
 from .limits import (MAX_BOOK_YAML_BYTES, MAX_CHAPTER_BYTES, MAX_CHAPTERS, MAX_HANDBOOK_BYTES,
@@ -108,6 +108,8 @@ def read_book(folder: Path, folder_as_given: str | None = None, exclude: Iterabl
     findings += _check_metadata_files(values, folder, shown_yaml, text or "")
     listed = values.get("chapters")
     chapter_names = list(dict.fromkeys(listed or _markdown_files(folder)))
+    if not listed:
+        findings += _not_chapters(folder, shown_folder)
     listed_lines = dict(zip(listed or (), config.item_lines(text or "", "chapters")))
     if not chapter_names and text is not None:
         findings.append(Finding("E002", shown_folder, None, "this handbook has no chapters",
@@ -173,6 +175,29 @@ def _markdown_files(folder: Path) -> list[str]:
     return sorted(entry.name for entry in os.scandir(folder)
                   if entry.name.endswith(".md") and not entry.name.startswith(".")
                   and (entry.is_symlink() or entry.is_file(follow_symlinks=False)))
+
+
+# Files an author meant as chapters that are not read as ones: saved as .markdown, .MD, .txt.
+NEAR_CHAPTER = re.compile(r"(?i)\.(md|markdown|mdown|mkd|txt|text)$")
+
+
+def _not_chapters(folder: Path, shown_folder: str) -> list[Finding]:
+    """A chapter saved under another ending is left out of the book in silence: an error."""
+    found = []
+    for entry in sorted(os.scandir(folder), key=lambda entry: entry.name):
+        if (NEAR_CHAPTER.search(entry.name) and not entry.name.endswith(".md")
+                and not entry.name.startswith(".") and entry.is_file()):
+            ending = NEAR_CHAPTER.search(entry.name)
+            stem = entry.name[:ending.start()]
+            text = ending.group(1).lower() in ("txt", "text")  # may be the author's notes
+            if text and not re.match(r"\d+[-_ ]", entry.name):
+                continue  # notes.txt is notes; 02-skills.txt was meant as a chapter
+            found.append(Finding("W003" if text else "E003", display(shown_folder, entry.name),
+                                 None, f"'{entry.name}' is not read as a chapter: a chapter's "
+                                 "file name ends in .md", f"rename it '{stem}.md' to make it "
+                                 "one" + (", or keep your notes elsewhere" if text else ""),
+                                 WARNING if text else ERROR))
+    return found
 
 
 def _key_line(text: str, key: str) -> int | None:
