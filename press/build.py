@@ -35,6 +35,7 @@ class Built:
     temporary: Path
     count: int | None = None
     unit: str = "pages"
+    seconds: float = 0.0  # how long it took to make
 
 
 @dataclass(frozen=True)
@@ -226,11 +227,15 @@ def build(checked: Checked, formats: list[str], output: Path,
     """Build the book in each format from its chapters, rendered (and checked) once; each
     file under a temporary name (all of them removed again if one edition fails); those in
     ``claims`` claim their conformance."""
+    import time
+
     editions = Editions(checked, output, claims)
     built: list[Built] = []
     try:
         for name in formats:
-            built.append(editions.make(name))
+            started = time.perf_counter()
+            made = editions.make(name)
+            built.append(replace(made, seconds=time.perf_counter() - started))
     except BaseException:
         for done in built:
             if done.temporary.is_dir():

@@ -129,6 +129,9 @@ def _check_and_build(editions: list[str], stale_books: list, output: Path, stric
         if any(EDITIONS[name].file.startswith(SITE + "/") for _, group, _, _ in jobs
                for name in group):
             prepare(output / SITE)
+        for handbook, group, _, _ in jobs:  # each edition as it starts (the helpers take them)
+            for name in group:
+                report(f"{handbook.book.display_folder}: making {name}")
         results = helpers.map(_build, jobs) if helpers is not None else map(_build, jobs)
         built = {(handbook.book.slug, edition): made for (handbook, group, _, _), files in
                  zip(jobs, results) for edition, made in zip(group, files)}
@@ -188,8 +191,8 @@ def commit(output: Path, built: list, report: Callable[[str], None] = say) -> No
                 remember(output, made.book.slug, made.edition, digest)
     for made, _ in built:
         unit = made.unit if made.count != 1 else made.unit.rstrip("s")
-        count = f" ({made.count} {unit})" if made.count else ""
-        report(f"{made.book.display_folder} -> {made.path}{count}")
+        facts = ([f"{made.count} {unit}"] if made.count else []) + [f"{made.seconds:.1f} s"]
+        report(f"{made.book.display_folder} -> {made.path} ({', '.join(facts)})")
 
 
 def _build(job):

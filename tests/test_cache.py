@@ -104,7 +104,9 @@ def test_several_handbooks_build_in_parallel_and_report_in_order(tmp_path, capsy
                for name in ("first", "second", "third")]
     assert main(["pdf", *map(str, folders), "--output", str(tmp_path / "out")]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert [line.split(" -> ")[0] for line in lines] == [str(folder) for folder in folders]
+    # Each edition as it starts, then as it ends, in the order of the handbooks.
+    assert lines[:3] == [f"{folder}: making pdf" for folder in folders]
+    assert [line.split(" -> ")[0] for line in lines[3:]] == [str(folder) for folder in folders]
     assert sorted(p.name for p in (tmp_path / "out").glob("*.pdf")) == [
         "first.pdf", "second.pdf", "third.pdf"]
 
