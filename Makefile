@@ -11,7 +11,7 @@ OUTPUT ?= output
 # are those press/editions.py lists.
 EDITIONS := $(shell $(PYTHON3) -m press.editions)
 
-.PHONY: $(EDITIONS) all check validate new help test fuzz bench clean
+.PHONY: $(EDITIONS) all check validate new preview help test fuzz bench clean
 
 $(EDITIONS) all: $(READY)
 	$(PYTHON) publish.py $@ $(BOOK) --output $(OUTPUT) $(if $(STRICT),--strict)
@@ -22,6 +22,7 @@ help:
 	@echo "make check                                   check the sources, build nothing (STRICT=1)"
 	@echo "make validate                                build and run EPUBCheck, PDF/UA-1 and axe-core"
 	@echo "make new BOOK=chapters/nursing               start a handbook that shows every feature"
+	@echo "make preview BOOK=chapters/nursing           see its pages while you write (PORT=8000)"
 	@echo "make test                                    run every test; make bench: the benchmark"
 	@echo "make clean                                   remove the output folder"
 
@@ -31,6 +32,9 @@ check: $(READY)
 new: $(READY)
 	$(if $(BOOK),,$(error say which folder: make new BOOK=chapters/nursing))
 	$(PYTHON) publish.py new $(BOOK) $(if $(TITLE),--title "$(TITLE)")
+
+preview: $(READY)
+	$(PYTHON) publish.py preview $(BOOK) $(if $(PORT),--port $(PORT))
 
 validate: $(READY) $(BROWSER)
 	$(PYTHON) publish.py validate $(BOOK) --output $(OUTPUT)

@@ -13,6 +13,7 @@ import json
 import os
 import platform
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -30,6 +31,7 @@ PYTHON = sys.executable
 BIN = Path(PYTHON).parent
 TARGETS = {
     "ratio": 0.8, "noop": 0.3, "scale": 10.0, "rss_mb": 200.0, "catalogue": 1.7,
+    "preview": 1.0,
 }
 
 
@@ -124,6 +126,45 @@ def rebuilds(book: Path, work: Path, rounds: int) -> dict[str, float]:
     return {"noop": noop, "one_chapter": statistics.median(changed)}
 
 
+def preview(book: Path, rounds: int) -> float:
+    """The preview's latency: from saving a chapter to the changed page's picture being
+    served for the page to show (median of ``rounds`` saves, after a first build)."""
+    import socket
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([PYTHON, str(ROOT / "publish.py"), "preview", str(book),
+                               "--port", str(port)], cwd=ROOT, stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL, text=True)
+    address = f"http://127.0.0.1:{port}"
+
+    def state() -> dict:
+        with urllib.request.urlopen(address + "/state") as answer:
+            return json.load(answer)
+
+    try:
+        server.stdout.readline()  # the address, once it serves
+        while state()["built"] == 0:
+            time.sleep(0.05)
+        chapter = sorted(book.glob("*.md"))[2]
+        latencies = []
+        for number in range(rounds):
+            version = state()["version"]
+            start = time.perf_counter()
+            chapter.write_text(chapter.read_text(encoding="utf-8") + f"\nSaved {number}.\n",
+                               encoding="utf-8")
+            while (shown := state())["version"] == version:
+                time.sleep(0.02)
+            urllib.request.urlopen(f"{address}/page/{shown['changed']}.png").read()
+            latencies.append(time.perf_counter() - start)
+        return statistics.median(latencies)
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=20)
+
+
 def catalogue(work: Path, rounds: int) -> dict[str, float]:
     """Eight handbooks built one by one (a process each) against all in one command."""
     shelf = work / "catalogue"
@@ -186,6 +227,11 @@ def report(figures: dict) -> str:
         f"{ten['ours_rss']:.0f} / {ten['pandoc_rss']:.0f} MB |",
         f"| rebuild after one chapter changed | {figures['rebuild']['one_chapter']:.2f} s | |",
         "",
+        "| preview | measured | target | |",
+        "|---|---|---|---|",
+        target_row("from saving a chapter of the first handbook to its changed page served "
+                   "(median)", f"{figures['preview']:.2f} s", figures["preview"], "preview", " s"),
+        "",
         "Time per stage of our pipeline (1x, one build):",
         "",
         "| stage | seconds |",
@@ -217,6 +263,8 @@ def main(argv: list[str] | None = None) -> int:
         figures["rebuild"] = rebuilds(shutil.copytree(FIRST, work / "copy" / FIRST.name), work,
                                       arguments.rounds)
         figures["catalogue"] = catalogue(work, max(2, arguments.rounds // 2))
+        figures["preview"] = preview(shutil.copytree(FIRST, work / "previewed" / FIRST.name),
+                                     arguments.rounds)
     text = report(figures)
     arguments.output.write_text(text, encoding="utf-8")
     print(text)

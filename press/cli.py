@@ -44,6 +44,9 @@ def make_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit status (0 built, 2 bad sources or arguments,
     1 a fault of the machine or the pipeline, 130 stopped by Ctrl-C)."""
+    given = sys.argv[1:] if argv is None else argv
+    if given[:1] == ["preview"]:  # it runs until Ctrl-C, which ends it as it should (exit 0)
+        return _preview(given[1:])
     try:
         with stopped_by_signals():
             return _main(argv)
@@ -182,6 +185,31 @@ def _new(argv: list[str]) -> int:
           "pictures that show every feature once")
     print(f"Next: edit them, then 'make check BOOK={folder}' and 'make pdf BOOK={folder}'")
     return 0
+
+
+def _preview(argv: list[str]) -> int:
+    """`preview [HANDBOOK] [--port N]`: the handbook served while it is written."""
+    parser = Parser(prog="publish.py preview",
+                    description="Show the handbook's pages, updated as its files are saved.")
+    parser.add_argument("handbook", nargs="?", metavar="HANDBOOK",
+                        help="the handbook's folder (default: the one folder in chapters/)")
+    parser.add_argument("--port", type=int, default=8000, metavar="N",
+                        help="the port on 127.0.0.1 (default: 8000)")
+    try:
+        arguments = parser.parse_intermixed_args(argv)
+        folders = _folders([arguments.handbook] if arguments.handbook else [])
+        if len(folders) != 1:
+            raise ArgumentError("say which handbook to preview: " + ", ".join(
+                name for _, name in folders))
+        if not 0 < arguments.port < 65536:
+            raise ArgumentError(f"--port {arguments.port}: a port is a number from 1 to 65535")
+    except ArgumentError as error:
+        print(f"publish.py: error: {error}", file=sys.stderr)
+        return 2
+    from .preview import serve
+
+    folder, name = folders[0]
+    return serve(folder, name, arguments.port)
 
 
 def _site_names(folders: list[tuple[Path, str]]) -> None:

@@ -290,6 +290,25 @@ def render_pdf(book: Book, html: str, files: Mapping[str, bytes] = NO_FILES, pre
     return data, len(rendered.pages)
 
 
+def draft_pdf(book: Book, html: str, files: Mapping[str, bytes] = NO_FILES) -> tuple:
+    """The office PDF as the preview shows it: laid out alike, but untagged and unrepaired
+    (a reader never gets this file); its bytes, page count and where each page begins."""
+    from .pages import page_starts
+
+    fetcher = SandboxedFetcher(files)
+    document = weasyprint.HTML(string=html, base_url=HANDBOOK_URL, url_fetcher=fetcher)
+    with weasyprint_errors_are_fatal():
+        rendered = document.render()
+        if fetcher.refused:
+            raise SourceError(Finding("E301", book.display_folder, None,
+                                      f"the build may not read {url}",
+                                      "images and files must be inside the handbook folder")
+                              for url in fetcher.refused)
+    with source_date(book):
+        data = rendered.write_pdf()
+    return data, len(rendered.pages), page_starts(rendered)
+
+
 COVER_WIDTH = 1600  # pixels: sharp on a tablet, small enough for any reader
 
 
