@@ -134,10 +134,47 @@ class Preview:
         """Build, then build again each time an input is saved, until told to stop."""
         import watchfiles
 
-        self.build()
+        self.build_or_say()
         for _ in watchfiles.watch(self.folder, STYLES, TEMPLATES, stop_event=self.stop,
-                                  debounce=50, step=20, raise_interrupt=False):
+                                  debounce=50, step=20, raise_interrupt=False,
+                                  force_polling=needs_polling(self.folder)):
+            self.build_or_say()
+
+    def build_or_say(self) -> None:
+        """Build; a fault of the pipeline is shown in the page (and the watch goes on)."""
+        import traceback
+
+        try:
             self.build()
+        except Exception:  # noqa: BLE001 (the page says it; the next save tries again)
+            with self.lock:
+                self.shown.error = ("internal error: this is a bug in the publishing pipeline, "
+                                    "not in your handbook\n" + traceback.format_exc(limit=3))
+                self.shown.version += 1
+
+
+# File systems that tell no one when a file changes: the preview looks at the files itself.
+NO_EVENTS = ("nfs", "nfs4", "cifs", "smb3", "smbfs", "9p", "vboxsf", "fuse.sshfs",
+             "fuse.vmhgfs-fuse", "virtiofs", "drvfs")
+
+
+def needs_polling(folder: Path, mounts: str | None = None) -> bool | None:
+    """Whether the folder lies on a file system that gives no change events (a network
+    share, a virtual machine's shared folder), where watching must poll; None leaves it to
+    watchfiles."""
+    if mounts is None:
+        try:
+            mounts = Path("/proc/mounts").read_text(encoding="utf-8")
+        except OSError:
+            return None
+    where = str(folder.resolve())
+    found = ("", "")
+    for line in mounts.splitlines():
+        fields = line.split()
+        if len(fields) >= 3 and (where == fields[1] or where.startswith(
+                fields[1].rstrip("/") + "/")) and len(fields[1]) > len(found[0]):
+            found = (fields[1], fields[2])
+    return True if found[1] in NO_EVENTS else None
 
 
 def _pages_and_chapters(data: bytes, starts, checked) -> tuple[list[str], list[dict]]:

@@ -25,6 +25,29 @@ def warn(line: str) -> None:
     print(line, file=sys.stderr)
 
 
+class Bar:
+    """On a terminal, a catalogue's progress under its lines: the editions made of those
+    to make. Each line is printed above the bar, which is drawn again below it."""
+
+    WIDTH = 30
+
+    def __init__(self, total: int, stream=None):
+        self.total, self.done = total, 0
+        self.stream = stream or sys.stdout
+
+    def __call__(self, line: str) -> None:
+        if " -> " in line and self.done < self.total:
+            self.done += 1
+        filled = self.WIDTH * self.done // max(self.total, 1)
+        self.stream.write(f"\r\033[K{line}\n[{'#' * filled}{'.' * (self.WIDTH - filled)}] "
+                          f"{self.done} of {self.total} editions")
+        self.stream.flush()
+
+    def close(self) -> None:
+        self.stream.write("\r\033[K")
+        self.stream.flush()
+
+
 def inputs(handbook: bytes, edition: str, output: Path, slug: str, claiming: bool = False
            ) -> tuple[str, bool]:
     """The digest of what an edition is made from (``handbook``: the handbook's digest),
@@ -73,6 +96,9 @@ def publish(editions: list[str], folders: list[tuple[Path, str]], output: Path,
         return 0
     jobs = sum(len(groups(rounds(list(digests))[0])) for _, _, digests, _ in stale_books
                if digests)
+    bar = None
+    if report is say and len(stale_books) > 1 and editions and sys.stdout.isatty():
+        bar = report = Bar(sum(len(digests) for _, _, digests, _ in stale_books))
     # Helper processes, one a core, start before the sources are checked, so that each loads
     # the layout engine while this process reads and checks the handbooks.
     from .helpers import Helpers  # a build with nothing to do needs no helpers
@@ -89,6 +115,9 @@ def publish(editions: list[str], folders: list[tuple[Path, str]], output: Path,
             for folder in (output, output / STAMPS, output / SITE):
                 remove_temporaries(folder, own=True)
         raise
+    finally:
+        if bar is not None:
+            bar.close()
     if helpers is not None:
         helpers.close()
     return status

@@ -227,3 +227,36 @@ def test_a_python_without_the_dependencies_is_told_which_to_use():
     assert run.stderr.startswith("publish.py: error: this Python (")
     assert "'make pdf'" in run.stderr and ".venv/bin/python publish.py" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_on_a_terminal_a_catalogue_shows_a_progress_bar(tmp_path):
+    """Printed to a terminal, the lines of several handbooks come with a bar below them of
+    the editions made; printed to a file or a pipe, plain lines (the tests above)."""
+    import pty
+    import subprocess
+    import sys
+
+    from press import PROJECT
+
+    folders = [write_handbook(tmp_path / name, {"book.yaml": MINIMAL_BOOK,
+                                                "01-a.md": MINIMAL_CHAPTER})
+               for name in ("first", "second")]
+    main_end, terminal = pty.openpty()
+    run = subprocess.Popen([sys.executable, "publish.py", "flyer", *map(str, folders),
+                            "--output", str(tmp_path / "out")], cwd=PROJECT, stdout=terminal,
+                           stderr=subprocess.PIPE)
+    os.close(terminal)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(main_end, 4096)
+        except OSError:  # the program ended and closed the terminal
+            break
+        if not chunk:
+            break
+        shown += chunk
+    assert run.wait(timeout=60) == 0
+    text = shown.decode()
+    assert "] 1 of 2 editions" in text and "[" + "#" * 30 + "] 2 of 2 editions" in text
+    assert f"{folders[1]} -> {tmp_path}/out/second-flyer.pdf (1 page" in text
+    assert text.endswith("\r\x1b[K")  # the bar cleared at the end

@@ -103,3 +103,17 @@ def test_wrong_arguments_say_what_is_wrong(tmp_path):
                          cwd=PROJECT, capture_output=True, text=True)
     assert run.returncode == 2 and run.stderr.startswith("publish.py: error:")
     assert "Traceback" not in run.stderr
+
+
+def test_a_network_share_is_watched_by_polling(tmp_path):
+    """Where the file system gives no change events (a network share, a virtual machine's
+    shared folder), the preview polls; elsewhere watchfiles uses the system's events."""
+    from press.preview import needs_polling
+
+    mounts = ("/dev/sda1 / ext4 rw 0 0\n"
+              "server:/careers /mnt/careers nfs4 rw 0 0\n"
+              "share /mnt/share 9p rw 0 0\n")
+    assert needs_polling(Path("/mnt/careers/nursing"), mounts) is True
+    assert needs_polling(Path("/mnt/share"), mounts) is True
+    assert needs_polling(Path("/mnt/careersx/nursing"), mounts) is None
+    assert needs_polling(Path("/home/adviser/nursing"), mounts) is None
