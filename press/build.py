@@ -158,7 +158,7 @@ class Editions:
             else:
                 html = print_html(self.book, stylesheets, self.chapters, press=edition.press)
         return render_pdf(self.book, html, self.files, press=edition.press,
-                          page_map=edition.name == "pdf", claim=edition.name in self.claims)
+                          page_map=edition.page_map, claim=edition.name in self.claims)
 
     @cached_property
     def office_pdf(self) -> tuple[bytes, int]:

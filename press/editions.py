@@ -28,6 +28,7 @@ class Edition:
     shares: str | None = None  # an edition made in the same process, whose work it reuses
     needs: tuple[str, ...] = ()  # editions whose finished files it reads
     unit: str = "pages"  # what its count counts
+    page_map: bool = False  # records where each page begins, for the others' page numbers
     # As the site offers it for download: its name, and what it is for ({paper} filled in
     # with the paper its file is laid out on).
     label: str = ""
@@ -42,7 +43,8 @@ PRINT_SHEETS = ("fonts.css", "{theme}/theme.css", "base.css", "print.css", "size
 # In the order `all` builds them.
 EDITIONS: dict[str, Edition] = {edition.name: edition for edition in (
     Edition("pdf", "the PDF for screens and office printers (<slug>.pdf)", "{slug}.pdf",
-            PRINT_SHEETS, label="PDF", purpose="for reading on screen or printing at home"),
+            PRINT_SHEETS, label="PDF", purpose="for reading on screen or printing at home",
+            page_map=True),
     # The EPUB and the site read the print pages' numbers from the finished PDF.
     Edition("epub", "the EPUB 3 e-book (<slug>.epub)", "{slug}.epub", needs=("pdf",), unit="",
             label="EPUB e-book", purpose="for phones, tablets and e-readers"),

@@ -79,6 +79,7 @@ def _tag_more_precisely() -> bool:
 
     Returns whether the tagging could be taught (WeasyPrint's own functions as expected).
     """
+    import pydyf
     from weasyprint import pdf as pdf_module
     from weasyprint.formatting_structure import boxes
     from weasyprint.pdf import tags
@@ -102,7 +103,7 @@ def _tag_more_precisely() -> bool:
         html = box.element
         if box.element_tag == "span" and "footnote" in (html.get("class") or "").split():
             element["S"] = "/Note"
-            element["ID"] = weasyprint_string("note-" + (html.get("id") or str(element[ORIGIN])))
+            element["ID"] = pydyf.String("note-" + (html.get("id") or str(element[ORIGIN])))
         elif box.element_tag == "th" and "A" in element:
             element["A"]["Scope"] = "/Row" if html.get("scope") == "row" else "/Column"
         annotation = box.link_annotation
@@ -118,7 +119,7 @@ def _tag_more_precisely() -> bool:
                     words = "Chapter " + ", ".join(pieces)  # its number, then its title
                 words += f", page {state['pages'][target[1:]]}"
             if words:
-                annotation["Contents"] = weasyprint_string(words)
+                annotation["Contents"] = pydyf.String(words)
 
     def add_tags(pdf, document, pdf_version, page_streams):
         state["origins"], state["pages"], state["parents"] = {}, {}, {}
@@ -128,8 +129,6 @@ def _tag_more_precisely() -> bool:
         if document.pages:
             for parent in document.pages[0]._page_box.children[0].element.iter():
                 state["parents"].update((id(child), parent) for child in parent)
-        import pydyf
-
         decorations = pydyf.Array()
         for stream in page_streams:
             decorations.append(pydyf.Array(sorted(
@@ -148,12 +147,6 @@ def _tag_more_precisely() -> bool:
     pdf_module.add_tags = add_tags
     tags._press_taught = True
     return True
-
-
-def weasyprint_string(text: str):
-    import pydyf
-
-    return pydyf.String(text)
 
 
 TAGGING_TAUGHT = _tag_more_precisely()
@@ -250,6 +243,24 @@ def source_date(book: Book):
             del os.environ["SOURCE_DATE_EPOCH"]
 
 
+def laid_out(book: Book, html: str, files: Mapping[str, bytes] = NO_FILES, press: bool = False,
+             tags: bool = True):
+    """The book's HTML laid out by WeasyPrint (a Document), every file it reads sandboxed."""
+    fetcher = SandboxedFetcher(files, press=press)
+    # The style sheets are <link>ed from the document (see stylesheet_urls): WeasyPrint
+    # sizes inline SVG, such as ratings, only by the document's own style sheets.
+    document = weasyprint.HTML(string=html, base_url=HANDBOOK_URL, url_fetcher=fetcher)
+    LOGGER.info("Laying out %s", book.slug)
+    with weasyprint_errors_are_fatal(), stage("layout"):
+        rendered = document.render(pdf_tags=tags)
+        if fetcher.refused:  # the author's doing, not the pipeline's
+            raise SourceError(Finding("E301", book.display_folder, None,
+                                      f"the build may not read {url}",
+                                      "images and files must be inside the handbook folder")
+                              for url in fetcher.refused)
+    return rendered
+
+
 def render_pdf(book: Book, html: str, files: Mapping[str, bytes] = NO_FILES, press: bool = False,
                page_map: bool = False, claim: bool = False) -> tuple[bytes, int]:
     """Lay out the book's HTML; return the PDF and its page count.
@@ -259,18 +270,7 @@ def render_pdf(book: Book, html: str, files: Mapping[str, bytes] = NO_FILES, pre
     each page records where in the book it begins (see press.pages). The office PDF names
     PDF/UA-1 in its metadata only with ``claim`` (see press.verdicts).
     """
-    fetcher = SandboxedFetcher(files, press=press)
-    # The style sheets are <link>ed from the document (see stylesheet_urls): WeasyPrint
-    # sizes inline SVG, such as ratings, only by the document's own style sheets.
-    document = weasyprint.HTML(string=html, base_url=HANDBOOK_URL, url_fetcher=fetcher)
-    LOGGER.info("Laying out %s", book.slug)
-    with weasyprint_errors_are_fatal(), stage("layout"):
-        rendered = document.render(pdf_tags=True)
-        if fetcher.refused:  # the author's doing, not the pipeline's
-            raise SourceError(Finding("E301", book.display_folder, None,
-                                      f"the build may not read {url}",
-                                      "images and files must be inside the handbook folder")
-                              for url in fetcher.refused)
+    rendered = laid_out(book, html, files, press)
     LOGGER.info("Writing the PDF of %s", book.slug)
     variant = "pdf/x-4" if press else "pdf/ua-1"
     with source_date(book), stage("pdf writing"):
@@ -295,15 +295,7 @@ def draft_pdf(book: Book, html: str, files: Mapping[str, bytes] = NO_FILES) -> t
     (a reader never gets this file); its bytes, page count and where each page begins."""
     from .pages import page_starts
 
-    fetcher = SandboxedFetcher(files)
-    document = weasyprint.HTML(string=html, base_url=HANDBOOK_URL, url_fetcher=fetcher)
-    with weasyprint_errors_are_fatal():
-        rendered = document.render()
-        if fetcher.refused:
-            raise SourceError(Finding("E301", book.display_folder, None,
-                                      f"the build may not read {url}",
-                                      "images and files must be inside the handbook folder")
-                              for url in fetcher.refused)
+    rendered = laid_out(book, html, files, tags=False)
     with source_date(book):
         data = rendered.write_pdf()
     return data, len(rendered.pages), page_starts(rendered)

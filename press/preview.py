@@ -60,7 +60,7 @@ class Preview:
     def web_pages(self, checked) -> dict[str, str]:
         """The web chapters; their style sheet (fonts cut down to the characters shown)
         made again only when the theme changes or characters it lacks appear."""
-        bodies = _web_bodies(checked)
+        pages, media, bodies = _web_bodies(checked)
         theme = checked.book.metadata.theme
         wanted = set("".join(bodies.values()))
         if self.characters[0] != theme or not wanted <= self.characters[1]:
@@ -71,7 +71,7 @@ class Preview:
             css = stylesheet(theme, "".join(sorted(kept)), checked.book, Path(self.scratch.name))
             (Path(self.scratch.name) / "style.css").write_text(css, encoding="utf-8")
             self.characters = (theme, kept)
-        return _web_pages(checked, Path(self.scratch.name), bodies)
+        return _web_pages(checked, Path(self.scratch.name), pages, media, bodies)
 
     def build(self) -> None:
         """Check and lay out the handbook; show it, or the error that stops it."""
@@ -204,28 +204,27 @@ def _pages_and_chapters(data: bytes, starts, checked) -> tuple[list[str], list[d
     return texts, chapters
 
 
-def _web_bodies(checked) -> dict[str, str]:
-    """Each chapter's HTML as the web edition has it, by the chapter's anchor."""
+def _web_bodies(checked) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """Each chapter's web page (by anchor), the pictures' places (by path in the handbook),
+    and each chapter's HTML as the web edition has it (by anchor)."""
     from .epub import picture_files
     from .site import chapter_page, web_body
 
     pages = {rendered.chapter.anchor: chapter_page(rendered.chapter) for rendered in checked.chapters}
     media = {name: "read/" + path for name, path in picture_files(checked.files).items()}
-    return {rendered.chapter.anchor: web_body(rendered, pages[rendered.chapter.anchor], pages,
-                                              media)[0] for rendered in checked.chapters}
+    return pages, media, {rendered.chapter.anchor: web_body(
+        rendered, pages[rendered.chapter.anchor], pages, media)[0] for rendered in checked.chapters}
 
 
-def _web_pages(checked, scratch: Path, bodies: dict[str, str]) -> dict[str, str]:
+def _web_pages(checked, scratch: Path, pages: dict[str, str], media: dict[str, str],
+               bodies: dict[str, str]) -> dict[str, str]:
     """The web edition's chapters, each a page of its own with the site's style sheet (in
     ``scratch``, with the pictures)."""
-    from .epub import picture_files
     from .render import environment
-    from .site import chapter_page
 
     book = checked.book
-    pages = {rendered.chapter.anchor: chapter_page(rendered.chapter) for rendered in checked.chapters}
-    for name, path in picture_files(checked.files).items():
-        target = scratch / "read" / path
+    for name, path in media.items():
+        target = scratch / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(checked.files[name])
     template = environment().from_string(

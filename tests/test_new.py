@@ -44,9 +44,11 @@ def test_new_never_writes_over_a_folder(tmp_path, capsys):
     assert (folder / "01-notes.md").read_text() == "My own words.\n"
 
 
-@pytest.mark.parametrize("arguments", [["--language", "English"], [], ["a", "b"]])
+@pytest.mark.parametrize("arguments", [["{folder}", "--language", "English"],  # no BCP 47 tag
+                                       [],  # no folder
+                                       ["{folder}", "another"]])  # two folders
 def test_wrong_arguments_write_nothing(tmp_path, capsys, arguments):
-    given = [str(tmp_path / "new-one"), *arguments] if arguments != [] else []
+    given = [argument.format(folder=tmp_path / "new-one") for argument in arguments]
     assert main(["new", *given]) == 2
     assert "publish.py: error:" in capsys.readouterr().err
     assert not (tmp_path / "new-one").exists()
