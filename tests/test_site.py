@@ -550,3 +550,14 @@ def test_the_web_edition_marks_the_print_pages_where_the_epub_does(output, site,
             assert marker.get("title") == f"Page {number}" and marker.get("data-page") == number
             marked += 1
     assert marked >= 10
+
+
+def test_a_blank_print_page_shows_no_number_over_the_next(site, browser):
+    """Page 20 of the first handbook is blank in print and marked where page 21 begins:
+    the margin shows 21 alone, not two numbers drawn over each other."""
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.goto((site / "ai-ml-engineer" / "read" / "06-pros-cons-and-myths.html").as_uri())
+    shown = page.evaluate("""[...document.querySelectorAll('.page-break')].slice(0, 2)
+        .map((marker) => [marker.id, getComputedStyle(marker, '::after').content])""")
+    assert shown == [["page-20", "none"], ["page-21", '"21" / ""']]
+    page.close()
