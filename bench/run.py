@@ -159,6 +159,8 @@ def preview(book: Path, rounds: int) -> float:
                 time.sleep(0.02)
             urllib.request.urlopen(f"{address}/page/{shown['changed']}.png").read()
             latencies.append(time.perf_counter() - start)
+            while state()["pending"]:  # the author saves again once the book is laid out
+                time.sleep(0.05)
         return statistics.median(latencies)
     finally:
         server.send_signal(signal.SIGINT)

@@ -93,10 +93,7 @@ def print_html(book: Book, stylesheets: list[str] = (),
 
     ``press`` gives inline SVG (ratings, the cover's pattern) their colours in CMYK ink.
     """
-    chapters = tuple(
-        type(rendered)(chapter=rendered.chapter, html=footnotes_at_calls(rendered.html),
-                       headings=rendered.headings)
-        for rendered in chapters or render_book(book))
+    chapters = tuple(print_form(rendered) for rendered in chapters or render_book(book))
     cover_url = book.metadata.cover or ""  # relative to the handbook folder
     html = environment().get_template("book.html.j2").render(
         book=book, chapters=chapters, version=__version__,
@@ -104,6 +101,11 @@ def print_html(book: Book, stylesheets: list[str] = (),
     # Inline SVG takes no colour from style sheets: the press edition inks it in black (K),
     # in the SVG only (an author's code sample may show the same words).
     return INLINE_SVG.sub(_black_ink, html) if press else html
+
+
+def print_form(rendered: RenderedChapter) -> RenderedChapter:
+    """A chapter as the print edition has it: each footnote where it is called."""
+    return replace(rendered, html=footnotes_at_calls(rendered.html))
 
 
 def _black_ink(svg: re.Match) -> str:

@@ -9,6 +9,7 @@ import logging
 import os
 import sys
 from collections.abc import Mapping
+from dataclasses import dataclass
 from types import MappingProxyType
 from urllib.parse import unquote, urlsplit
 
@@ -62,6 +63,15 @@ weasyprint = _load_weasyprint()
 ORIGIN = "PressOrigin"  # a structure element's private key: the HTML element it was made for
 DECORATIONS = "PressDecorations"  # the structure tree root's: the MCIDs that are decoration
 GENERATED = ("::before", "::after", "::marker")
+
+
+def anchor_pages(pages) -> dict[str, int]:
+    """The page (numbered from 1) on which each element with an id begins."""
+    found: dict[str, int] = {}
+    for number, page in enumerate(pages, start=1):
+        for name in page.anchors:
+            found.setdefault(name, number)
+    return found
 
 
 def _tag_more_precisely() -> bool:
@@ -122,10 +132,7 @@ def _tag_more_precisely() -> bool:
                 annotation["Contents"] = pydyf.String(words)
 
     def add_tags(pdf, document, pdf_version, page_streams):
-        state["origins"], state["pages"], state["parents"] = {}, {}, {}
-        for number, page in enumerate(document.pages, start=1):
-            for name in page.anchors:  # where each element begins
-                state["pages"].setdefault(name, number)
+        state["origins"], state["pages"], state["parents"] = {}, anchor_pages(document.pages), {}
         if document.pages:
             for parent in document.pages[0]._page_box.children[0].element.iter():
                 state["parents"].update((id(child), parent) for child in parent)
@@ -290,15 +297,27 @@ def render_pdf(book: Book, html: str, files: Mapping[str, bytes] = NO_FILES, pre
     return data, len(rendered.pages)
 
 
-def draft_pdf(book: Book, html: str, files: Mapping[str, bytes] = NO_FILES) -> tuple:
+@dataclass(frozen=True)
+class Draft:
     """The office PDF as the preview shows it: laid out alike, but untagged and unrepaired
-    (a reader never gets this file); its bytes, page count and where each page begins."""
+    (a reader never gets this file)."""
+
+    data: bytes
+    count: int  # its pages
+    starts: list  # where each page begins (see press.pages)
+    anchors: dict[str, int]  # the page each element with an id begins on
+
+
+def draft_pdf(book: Book, html: str, files: Mapping[str, bytes] = NO_FILES,
+              last_dropped: bool = False) -> Draft:
+    """The preview's PDF of ``html``; with ``last_dropped``, without its last page."""
     from .pages import page_starts
 
     rendered = laid_out(book, html, files, tags=False)
+    pages = rendered.pages[:-1] if last_dropped else rendered.pages
     with source_date(book):
-        data = rendered.write_pdf()
-    return data, len(rendered.pages), page_starts(rendered)
+        data = rendered.copy(pages).write_pdf()
+    return Draft(data, len(pages), page_starts(rendered)[:len(pages)], anchor_pages(pages))
 
 
 COVER_WIDTH = 1600  # pixels: sharp on a tablet, small enough for any reader
