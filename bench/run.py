@@ -126,9 +126,11 @@ def rebuilds(book: Path, work: Path, rounds: int) -> dict[str, float]:
     return {"noop": noop, "one_chapter": statistics.median(changed)}
 
 
-def preview(book: Path, rounds: int) -> float:
+def preview(book: Path, rounds: int) -> dict[str, float]:
     """The preview's latency: from saving a chapter to the changed page's picture being
-    served for the page to show (median of ``rounds`` saves, after a first build)."""
+    served for the page to show, and to the whole book laid out again after it (its
+    contents and the page numbers after the chapter); medians of ``rounds`` saves, after a
+    first build."""
     import socket
     import urllib.request
 
@@ -149,7 +151,7 @@ def preview(book: Path, rounds: int) -> float:
         while state()["built"] == 0:
             time.sleep(0.05)
         chapter = sorted(book.glob("*.md"))[2]
-        latencies = []
+        latencies, settled = [], []
         for number in range(rounds):
             version = state()["version"]
             start = time.perf_counter()
@@ -160,8 +162,9 @@ def preview(book: Path, rounds: int) -> float:
             urllib.request.urlopen(f"{address}/page/{shown['changed']}.png").read()
             latencies.append(time.perf_counter() - start)
             while state()["pending"]:  # the author saves again once the book is laid out
-                time.sleep(0.05)
-        return statistics.median(latencies)
+                time.sleep(0.02)
+            settled.append(time.perf_counter() - start)
+        return {"shown": statistics.median(latencies), "settled": statistics.median(settled)}
     finally:
         server.send_signal(signal.SIGINT)
         server.wait(timeout=20)
@@ -232,7 +235,10 @@ def report(figures: dict) -> str:
         "| preview | measured | target | |",
         "|---|---|---|---|",
         target_row("from saving a chapter of the first handbook to its changed page served "
-                   "(median)", f"{figures['preview']:.2f} s", figures["preview"], "preview", " s"),
+                   "(median)", f"{figures['preview']['shown']:.2f} s",
+                   figures["preview"]["shown"], "preview", " s"),
+        f"| and to the whole book laid out again (contents, later page numbers) | "
+        f"{figures['preview']['settled']:.2f} s | | |",
         "",
         "Time per stage of our pipeline (1x, one build):",
         "",
