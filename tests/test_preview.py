@@ -213,3 +213,28 @@ def test_a_network_share_is_watched_by_polling(tmp_path):
     assert needs_polling(Path("/mnt/share"), mounts) is True
     assert needs_polling(Path("/mnt/careersx/nursing"), mounts) is None
     assert needs_polling(Path("/home/adviser/nursing"), mounts) is None
+
+
+def test_a_save_is_seen_where_the_preview_polls(tmp_path, monkeypatch):
+    """Where it must poll (as on a network share), the preview still sees a save."""
+    import threading
+
+    from press import preview as module
+
+    monkeypatch.setattr(module, "needs_polling", lambda folder: True)
+    preview = module.Preview(tmp_path, str(tmp_path))
+    watching = threading.Thread(target=preview.watch, daemon=True)
+    watching.start()
+    chapter = tmp_path / "01-welcome.md"
+    try:
+        for number in range(50):  # until the watch has looked at the files once, and again
+            chapter.write_text(f"Saved {number} times.\n", encoding="utf-8")
+            if preview.waiting.wait(0.2):
+                break
+        assert preview.waiting.is_set() and chapter.resolve() in {
+            path.resolve() for path in preview.saved}
+    finally:
+        preview.stop.set()
+        watching.join(timeout=5)
+        preview.scratch.cleanup()
+    assert not watching.is_alive()
