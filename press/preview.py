@@ -184,9 +184,11 @@ class Preview:
         anchor = changed[0]
         starts = layout.draft.starts
         first = layout.draft.anchors[anchor]
-        after = next((start.number for start in starts[first - 1:]
-                      if start.part not in (anchor, None)), layout.draft.count + 1)
-        draft = draft_pdf(book.checked.book, book.alone(anchor, first, after, layout.draft.anchors),
+        following = next((start for start in starts[first - 1:]
+                          if start.part not in (anchor, None)), None)
+        after = following.number if following else layout.draft.count + 1
+        draft = draft_pdf(book.checked.book, book.alone(anchor, first, following and following.part,
+                                                        layout.draft.anchors),
                           book.checked.files, last_dropped=True)
         texts = _texts(draft.data)
         keys = [book.key(text, start.part) for text, start in zip(texts, draft.starts)]
@@ -326,10 +328,11 @@ class _Book:
             look.update(b"\0" + piece.encode())
         return look.hexdigest()
 
-    def alone(self, anchor: str, first: int, after: int, pages: dict[str, int]) -> str:
-        """The document of chapter ``anchor`` laid out alone, from page ``first``, the
-        next part beginning on page ``after`` (``pages``: where each element began in the
-        last layout of the whole book)."""
+    def alone(self, anchor: str, first: int, following: str | None, pages: dict[str, int]
+              ) -> str:
+        """The document of chapter ``anchor`` laid out alone, from page ``first``, before
+        the part ``following`` (a chapter's anchor, or ``back-cover``; ``pages``: where each
+        element began in the last layout of the whole book)."""
         from . import __version__
         from .render import environment
 
@@ -352,7 +355,7 @@ class _Book:
         return environment().get_template("chapter-alone.html.j2").render(
             book=self.checked.book, rendered=body, stylesheets=self.stylesheets,
             version=__version__, press=False, first=first, notes=notes,
-            next_side="right" if after % 2 else "left")
+            following="chapter" if following in self.chapters else following or "back-cover")
 
 
 LINK = re.compile(r"<a\b[^>]*>")
