@@ -86,6 +86,17 @@ def page_size(node: yaml.Node) -> str:
     raise Invalid(f"'{value}' is not a page size: use one of " + ", ".join(PAGE_SIZES))
 
 
+CHAPTER_OPENINGS = ("any", "right")
+
+
+def chapter_openings(node: yaml.Node) -> str:
+    value = _scalar(node).strip()
+    if value.lower() in CHAPTER_OPENINGS:
+        return value.lower()
+    raise Invalid(f"'{value}' is not a way to open chapters: use any (on the next page) or "
+                  "right (on a right-hand page)")
+
+
 def language(node: yaml.Node) -> str:
     value = _scalar(node).strip()
     if not BCP47.match(value):
@@ -153,6 +164,8 @@ BOOK_FIELDS = (
     Field("contact", "an email or web address where a reader can ask for the handbook in "
           "another format", contact),
     Field("page_size", "A5, A4 or Letter", page_size),
+    Field("chapter_openings", "any (a chapter starts on the next page) or right (on a "
+          "right-hand page)", chapter_openings),
     Field("cover", "path of a PNG or JPEG cover image in the folder", relative_path),
     Field("chapters", "list of chapter files, in order", path_list),
     Field("theme", "name of a theme in styles/", text),

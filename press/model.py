@@ -58,6 +58,7 @@ class Metadata:
     url: str | None = None
     contact: str | None = None  # an email or web address: ask for another format
     page_size: str = "A5"
+    chapter_openings: str = "any"  # or "right": each chapter on a right-hand page
     cover: str | None = None
     chapters: tuple[str, ...] | None = None
     theme: str = "default"

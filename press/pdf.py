@@ -309,15 +309,15 @@ class Draft:
 
 
 def draft_pdf(book: Book, html: str, files: Mapping[str, bytes] = NO_FILES,
-              last_dropped: bool = False) -> Draft:
-    """The preview's PDF of ``html``; with ``last_dropped``, without its last page."""
+              kept: slice = slice(None)) -> Draft:
+    """The preview's PDF of ``html``: of its pages, those ``kept``."""
     from .pages import page_starts
 
     rendered = laid_out(book, html, files, tags=False)
-    pages = rendered.pages[:-1] if last_dropped else rendered.pages
+    pages = rendered.pages[kept]
     with source_date(book):
         data = rendered.copy(pages).write_pdf()
-    return Draft(data, len(pages), page_starts(rendered)[:len(pages)], anchor_pages(pages))
+    return Draft(data, len(pages), page_starts(rendered)[kept], anchor_pages(pages))
 
 
 COVER_WIDTH = 1600  # pixels: sharp on a tablet, small enough for any reader

@@ -189,7 +189,7 @@ class Preview:
         after = following.number if following else layout.draft.count + 1
         draft = draft_pdf(book.checked.book, book.alone(anchor, first, following and following.part,
                                                         layout.draft.anchors),
-                          book.checked.files, last_dropped=True)
+                          book.checked.files, kept=slice(1 - first % 2, -1))
         texts = _texts(draft.data)
         keys = [book.key(text, start.part) for text, start in zip(texts, draft.starts)]
         order = ([(0, index) for index in range(first - 1)]
@@ -467,8 +467,9 @@ def _web_pages(checked, scratch: Path, pages: dict[str, str], media: dict[str, s
         for rendered in checked.chapters}
 
 
-def application(preview: Preview):
-    """The preview's web application (Starlette)."""
+def application(preview: Preview, leaving=lambda: False):
+    """The preview's web application (Starlette); ``leaving()`` says the server is stopping,
+    which ends the event streams of the pages still open (else it would wait for them)."""
     from starlette.applications import Starlette
     from starlette.responses import FileResponse, HTMLResponse, Response, StreamingResponse
     from starlette.routing import Route
@@ -486,7 +487,7 @@ def application(preview: Preview):
         async def stream():
             seen = -1
             while True:
-                if await request.is_disconnected():
+                if leaving() or await request.is_disconnected():
                     return
                 with preview.lock:
                     shown = preview.shown
@@ -558,7 +559,8 @@ def serve(folder: Path, as_given: str, port: int) -> int:
     builder = threading.Thread(target=preview.work, daemon=True)
     watcher.start()
     builder.start()
-    config = uvicorn.Config(application(preview), log_level="warning", lifespan="off")
+    config = uvicorn.Config(application(preview, lambda: server.should_exit),
+                            log_level="warning", lifespan="off", timeout_graceful_shutdown=5)
     server = uvicorn.Server(config)
     print(f"Previewing {as_given} at http://127.0.0.1:{port}/ (Ctrl-C stops)", flush=True)
     try:

@@ -74,6 +74,8 @@ VALID_VALUES = [
     ("date", "2026-11-27", datetime.date(2026, 11, 27)),
     ("date", '"2026-11-27"', datetime.date(2026, 11, 27)),
     ("authors", "Ann Smith", ("Ann Smith",)),
+    *[("chapter_openings", written, read) for written, read in [
+        ("any", "any"), ("right", "right"), ("Right", "right")]],
 ]
 
 
@@ -130,7 +132,8 @@ def test_unknown_key_far_from_every_known_key_lists_them_all():
         """)
     assert findings == [
         "guide/book.yaml:3: error: unknown key 'colour'\n"
-        "    hint: known keys: authors, chapters, contact, cover, date, description, edition, "
+        "    hint: known keys: authors, chapter_openings, chapters, contact, cover, date, "
+        "description, edition, "
         "fact_sheet, identifier, language, page_size, publisher, rights, series, subtitle, "
         "theme, title, url"
     ]
@@ -188,6 +191,8 @@ def test_required_key_without_a_value():
 BAD_VALUES = [
     ("subtitle", '""', "subtitle: must not be empty"),
     ("page_size", "B5", "page_size: 'B5' is not a page size: use one of A5, A4, Letter"),
+    ("chapter_openings", "odd", "chapter_openings: 'odd' is not a way to open chapters: use "
+     "any (on the next page) or right (on a right-hand page)"),
     ("date", "2026-13-01", "date: '2026-13-01' is not a date: write it as YYYY-MM-DD"),
     ("date", "27 November 2026",
      "date: '27 November 2026' is not a date: write it as YYYY-MM-DD"),

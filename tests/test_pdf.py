@@ -58,8 +58,32 @@ def test_contents_page_numbers_are_the_pages_chapters_start_on(fixture, request)
     assert len(entries) == len(chapter_titles(handbook))
 
 
-def test_chapters_open_on_right_hand_pages(first_pdf):
-    assert all(page % 2 == 1 for page in chapter_start_pages(first_pdf, FIRST_HANDBOOK))
+def blank_pages(built) -> list[int]:
+    return [number for number, text in enumerate(built.pages, start=1) if not text.strip()]
+
+
+def test_chapters_open_on_the_next_page_by_default(first_pdf):
+    """No paper wasted: the only blank pages are the cover's reverse and, where the count
+    is odd, the one that puts the back cover on a left-hand page (the outside of the
+    last leaf)."""
+    starts = chapter_start_pages(first_pdf, FIRST_HANDBOOK)
+    count = len(first_pdf.pages)
+    assert blank_pages(first_pdf) in ([2], [2, count - 1])
+    assert count % 2 == 0 and any(page % 2 == 0 for page in starts)
+    assert starts == sorted(starts) and starts[0] == first_pdf.page_of("Contents") + 1
+
+
+def test_chapters_open_on_right_hand_pages_where_the_handbook_asks(tmp_path):
+    """chapter_openings: right (the second handbook): each chapter on a right-hand page,
+    a blank page before it only where the page before would be a left-hand one."""
+    handbook = FIRST_HANDBOOK.parent / "data-engineer"
+    assert "chapter_openings: right" in (handbook / "book.yaml").read_text(encoding="utf-8")
+    built = build_pdf(handbook, tmp_path)
+    starts = chapter_start_pages(built, handbook)
+    assert all(page % 2 == 1 for page in starts)
+    assert all(blank in (2, len(built.pages) - 1) or blank + 1 in starts
+               for blank in blank_pages(built))
+    assert any(blank + 1 in starts for blank in blank_pages(built))
 
 
 def test_outline_lists_every_chapter_with_its_sections(first_pdf):
@@ -126,8 +150,10 @@ def running_head(path: Path, number: int) -> str:
 def test_running_heads_book_title_left_chapter_title_right(first_pdf):
     starts = chapter_start_pages(first_pdf, FIRST_HANDBOOK)
     work = starts[2]  # "The work" runs over several pages
-    assert running_head(first_pdf.path, work + 1) == "AI / ML Engineer"  # a left page
-    assert running_head(first_pdf.path, work + 2) == "The work"  # a right page
+    left, right = (work + 1, work + 2) if work % 2 else (work + 2, work + 1)
+    assert running_head(first_pdf.path, left) == "AI / ML Engineer"
+    assert running_head(first_pdf.path, right) == "The work"
+    assert any(start % 2 == 0 for start in starts)  # an opening on a left-hand page too
     for start in starts:  # no running head over a chapter's opening
         assert running_head(first_pdf.path, start) == ""
 

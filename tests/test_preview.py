@@ -55,11 +55,11 @@ def test_the_page_shows_the_print_pages_the_chapters_and_their_counts(served, br
     folder, address, _ = served
     page = browser.new_page(viewport={"width": 1280, "height": 800})
     page.goto(address)
-    page.wait_for_selector("#page-14", state="attached", timeout=30000)
-    assert page.locator("#print img").count() == 14
+    page.wait_for_selector("#page-12", state="attached", timeout=30000)
+    assert page.locator("#print img").count() == 12
     rows = page.locator("#chapters tbody tr")
     assert rows.nth(0).inner_text().split("\t") == ["Welcome to the job", "96", "1"]
-    assert "14 pages, built in" in page.locator("#status").inner_text()
+    assert "12 pages, built in" in page.locator("#status").inner_text()
     page.locator("#tab-web").click()
     frame = page.frame_locator("#web iframe").first
     assert "Start each chapter" in frame.locator("article").inner_text()
@@ -71,7 +71,7 @@ def test_a_saved_change_and_an_error_show_by_themselves(served, browser):
     folder, address, _ = served
     page = browser.new_page(viewport={"width": 1280, "height": 800})
     page.goto(address)
-    page.wait_for_selector("#page-14", state="attached", timeout=30000)
+    page.wait_for_selector("#page-12", state="attached", timeout=30000)
     chapter = folder / "01-welcome.md"
     text = chapter.read_text()
     first = page.locator("#page-1").get_attribute("src")
@@ -87,7 +87,7 @@ def test_a_saved_change_and_an_error_show_by_themselves(served, browser):
     error = page.locator("#error")
     error.wait_for(state="visible", timeout=10000)
     assert f"{chapter}:18: error: a '#' heading in a chapter's body" in error.inner_text()
-    assert page.locator("#print img").count() == 14  # the last good pages stay
+    assert page.locator("#print img").count() == 12  # the last good pages stay
     chapter.write_text(text)
     error.wait_for(state="hidden", timeout=10000)
     page.close()
@@ -103,7 +103,7 @@ def preview(tmp_path):
     assert main(["new", str(folder)]) == 0
     preview = Preview(folder, str(folder))
     preview.build()
-    assert preview.shown.pages == 14 and not preview.shown.pending
+    assert preview.shown.pages == 12 and not preview.shown.pending
     yield preview
     preview.scratch.cleanup()
 
@@ -167,7 +167,7 @@ def test_a_change_beyond_one_chapter_lays_out_the_whole_book(preview):
     before = preview.shown
     book = preview.folder / "book.yaml"
     shown = saved_during_the_whole_book(preview, book, 'title: "Nursing"', 'title: "Nursing care"')
-    assert shown.built == before.built and shown.pages == 14
+    assert shown.built == before.built and shown.pages == 12
     preview.build({book})
     assert preview.shown.built > before.built and "Nursing care" in preview.shown.texts[0]
     before = preview.shown
@@ -187,9 +187,13 @@ def test_a_change_beyond_one_chapter_lays_out_the_whole_book(preview):
 
 
 def test_ctrl_c_stops_the_preview_with_exit_0_and_no_traceback(served):
-    _, _, server = served
-    server.send_signal(signal.SIGINT)
-    out, err = server.communicate(timeout=20)
+    import urllib.request
+
+    _, address, server = served
+    with urllib.request.urlopen(address + "events") as stream:  # a page still open
+        assert stream.readline().startswith(b"data: ")
+        server.send_signal(signal.SIGINT)
+        out, err = server.communicate(timeout=20)
     assert server.returncode == 0
     assert "Traceback" not in err and out.endswith("Preview stopped\n")
 
