@@ -3,7 +3,7 @@ PYTHON3 ?= python3
 VENV := .venv
 PYTHON := $(VENV)/bin/python
 READY := $(VENV)/.ready
-BROWSER := $(VENV)/.browser
+TOOLS := $(VENV)/.tools
 BOOK ?=
 OUTPUT ?= output
 
@@ -36,18 +36,20 @@ new: $(READY)
 preview: $(READY)
 	$(PYTHON) publish.py preview $(BOOK) $(if $(PORT),--port $(PORT))
 
-validate: $(READY) $(BROWSER)
+validate: $(READY) $(TOOLS)
 	$(PYTHON) publish.py validate $(BOOK) --output $(OUTPUT)
 
-test: $(READY) $(BROWSER)
+test: $(READY) $(TOOLS)
 	$(PYTHON) -m pytest
 
-# The site's tests drive Debian's chromium (no browser can be downloaded): installed here
-# where it is missing and this is root; else the tests fail saying what to install.
-$(BROWSER):
-	-@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
-	@command -v chromium >/dev/null 2>&1 && touch $@ || true
+# The site's tests drive Debian's chromium (no browser can be downloaded) and the press
+# PDF's are read by Ghostscript, as a print shop's preflight reads it: both installed here
+# where missing and this is root; else the tests fail saying what to install.
+$(TOOLS):
+	-@command -v chromium >/dev/null 2>&1 && command -v gs >/dev/null 2>&1 || { \
+	  [ "$$(id -u)" = 0 ] && apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium ghostscript; }
+	@command -v chromium >/dev/null 2>&1 && command -v gs >/dev/null 2>&1 && touch $@ || true
 
 fuzz: $(READY)
 	FUZZ_EXAMPLES=10000 $(PYTHON) -m pytest tests/test_fuzz.py -q -s

@@ -112,20 +112,39 @@ def crop_mark_lines(trim: tuple[float, float, float, float]) -> list[tuple[float
 
 
 def finish_press_pdf(source: bytes, identifier: str) -> bytes:
-    """The press PDF with room for crop marks around its bleed, the marks drawn there,
-    and identifiers derived from the book's, so that the same sources give the same bytes.
+    """The press PDF as a print shop's preflight expects it: solid black overprinting
+    (press.inks), room for crop marks around its bleed and the marks drawn there, blank
+    pages before the back cover to a multiple of four (the sheets a printer folds), no
+    annotations (links print nothing), PDF/X-4 named in the Info dictionary as in the XMP,
+    a PDF 1.6 header (the version PDF/X-4 is defined on), and identifiers derived from the
+    book's, so that the same sources give the same bytes.
 
     TrimBox stays the page; BleedBox is the page plus the 3 mm bleed; MediaBox
     grows by a slug that holds the marks, in registration colour (all four inks).
     """
+    from .inks import overprint_black
+
     with apply_configuration(**OWN_PDF):
-        return _finish_press_pdf(PdfReader(io.BytesIO(source)), identifier)
+        return _finish_press_pdf(PdfReader(io.BytesIO(overprint_black(source))), identifier)
+
+
+PDF_X = "PDF/X-4"
 
 
 def _finish_press_pdf(reader: PdfReader, identifier: str) -> bytes:
     writer = PdfWriter(clone_from=reader)
+    writer.pdf_header = b"%PDF-1.6"
     _stable_identifiers(writer, identifier)
+    writer.add_metadata({"/GTS_PDFXVersion": PDF_X})
+    back = writer.pages[-1]
+    for _ in range(-len(writer.pages) % 4):  # blank pages, as in the booklet (padded_pages)
+        blank = PageObject.create_blank_page(width=float(back.mediabox.width),
+                                             height=float(back.mediabox.height))
+        blank.mediabox, blank.trimbox = back.mediabox, back.trimbox
+        writer.insert_page(blank, len(writer.pages) - 1)
     for page in writer.pages:
+        if "/Annots" in page:
+            del page[NameObject("/Annots")]
         trim = tuple(float(value) for value in page.trimbox)
         left, bottom, right, top = trim
         page.bleedbox = RectangleObject((left - BLEED, bottom - BLEED, right + BLEED, top + BLEED))

@@ -277,16 +277,17 @@ def render_pdf(book: Book, html: str, files: Mapping[str, bytes] = NO_FILES, pre
     each page records where in the book it begins (see press.pages). The office PDF names
     PDF/UA-1 in its metadata only with ``claim`` (see press.verdicts).
     """
-    rendered = laid_out(book, html, files, press)
+    rendered = laid_out(book, html, files, press, tags=not press)  # a press reads no tags
     LOGGER.info("Writing the PDF of %s", book.slug)
     variant = "pdf/x-4" if press else "pdf/ua-1"
     with source_date(book), stage("pdf writing"):
-        data = rendered.write_pdf(pdf_variant=variant, pdf_tags=True,
+        data = rendered.write_pdf(pdf_variant=variant, pdf_tags=not press,
                                   pdf_identifier=book.slug.encode())
     if press:
-        from .imposition import finish_press_pdf
+        from .imposition import finish_press_pdf, padded_pages
 
         data = finish_press_pdf(data, book.identifier)
+        return data, len(padded_pages(len(rendered.pages)))
     else:
         from .pages import page_starts
         from .tagging import repair  # the structure tree, as PDF/UA-1 wants it

@@ -14,7 +14,7 @@ from PIL import ImageCms
 
 from press import inks
 from press.cli import main
-from press.imposition import BLEED, booklet_order, crop_mark_lines, padded_pages
+from press.imposition import BLEED, SLUG, booklet_order, crop_mark_lines, padded_pages
 
 from .conftest import EVERY_FEATURE
 from .helpers import (MINIMAL_BOOK, MINIMAL_CHAPTER, SHIPPED_FONTS, build_edition, copy_handbook,
@@ -91,6 +91,115 @@ def test_press_colours_are_cmyk_only(press_pdf):
     assert not any(b"/DeviceRGB" in stream for stream in streams)
     assert pictures and all(picture["/ColorSpace"] == "/DeviceCMYK" for picture in pictures)
     assert any(b"/DeviceCMYK cs" in stream for stream in streams)
+
+
+def test_press_pdf_says_pdf_1_6_and_pdf_x_4_where_a_preflight_looks(press_pdf):
+    """PDF/X-4 is defined on PDF 1.6: the header says so, and the XMP and the Info
+    dictionary both name PDF/X-4."""
+    assert press_pdf.read_bytes()[:9] == b"%PDF-1.6\n"
+    reader = pypdf.PdfReader(press_pdf)
+    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
+    assert re.search(r"<pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>", xmp)
+    assert reader.metadata["/GTS_PDFXVersion"] == "PDF/X-4"
+
+
+def test_press_pdf_has_no_annotations(press_pdf):
+    """Links print nothing, and a preflight queries an annotation in the bleed."""
+    assert all("/Annots" not in page for page in pypdf.PdfReader(press_pdf).pages)
+
+
+def test_ghostscript_reads_the_press_pdf_without_a_warning(press_pdf):
+    """As a print shop's RIP would: Ghostscript (Debian's) renders every page and says
+    nothing."""
+    import shutil
+    import subprocess
+
+    assert shutil.which("gs"), "install Ghostscript (Debian's ghostscript); make test does"
+    run = subprocess.run(["gs", "-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-sDEVICE=nullpage",
+                          str(press_pdf)], capture_output=True, text=True, timeout=120)
+    assert (run.returncode, run.stdout, run.stderr) == (0, "", "")
+
+
+def press_characters(path: Path) -> list[dict]:
+    import pdfplumber
+
+    with pdfplumber.open(path) as pdf:
+        return [{**char, "page": number, "below_the_top": char["top"] - page.bbox[1]}
+                for number, page in enumerate(pdf.pages, start=1) for char in page.chars]
+
+
+def k_only(colour) -> bool:
+    return len(colour) == 4 and colour[:3] == (0, 0, 0)
+
+
+def test_press_text_and_greys_are_black_ink_alone(press_pdf):
+    """The body text is solid black (100 % K); running heads, captions and summaries, grey
+    in the office PDF, are black ink alone too, never grey built of three inks; coloured
+    text (headings, links) is a real colour of the theme."""
+    characters = press_characters(press_pdf)
+    body = [char["non_stroking_color"] for char in characters
+            if char["fontname"].endswith("+Charis-SIL")]
+    assert max(set(body), key=body.count) == (0, 0, 0, 1)
+    for char in characters:
+        colour = char["non_stroking_color"]
+        assert k_only(colour) or max(colour[:3]) >= 0.2, (char["text"], char["page"], colour)
+    heads = [char for char in characters if char["below_the_top"] < SLUG + BLEED + 16 * MM
+             and char["page"] > 1 and char["non_stroking_color"] != (0, 0, 0, 0)]  # top margin
+    assert heads and all(k_only(char["non_stroking_color"]) and
+                         char["non_stroking_color"][3] < 1 for char in heads)
+
+
+def painted_colours(path: Path) -> list[tuple[str, tuple[float, ...], bool]]:
+    """Every colour the pages set for filling (and stroking), as the content streams (and
+    their forms) set it, with whether overprint is on when text is drawn in it: each text
+    drawn as (\"text\", its fill, overprint), each colour set as (its operator, it, None)."""
+    import pikepdf
+
+    found = []
+
+    def follow(owner, resources):
+        states = resources.get("/ExtGState", {}) if resources is not None else {}
+        fill, overprint, saved = (), False, []
+        for instruction in pikepdf.parse_content_stream(owner):
+            operator = str(instruction.operator)
+            numbers = tuple(float(value) for value in instruction.operands
+                            if not isinstance(value, (pikepdf.Name, pikepdf.Array, pikepdf.String,
+                                                      bytes, str)))
+            if operator == "q":
+                saved.append((fill, overprint))
+            elif operator == "Q":
+                fill, overprint = saved.pop()
+            elif operator == "gs":
+                state = states[instruction.operands[0]]
+                overprint = bool(state.get("/op", overprint))
+            elif operator in ("k", "sc", "scn", "K", "SC", "SCN"):
+                found.append((operator, numbers, None))
+                if operator.islower():
+                    fill = numbers
+            elif operator in ("Tj", "TJ", "'", '"'):
+                found.append(("text", fill, overprint))
+            elif operator == "Do" and resources is not None:
+                form = resources.XObject[instruction.operands[0]]
+                if form.Subtype == "/Form":
+                    follow(form, form.get("/Resources"))
+
+    with pikepdf.open(path) as pdf:
+        for page in pdf.pages:
+            follow(page, page.obj.get("/Resources"))
+    return found
+
+
+def test_press_black_overprints_and_every_tint_prints(press_pdf):
+    """Text in solid black overprints (no halo where the inks are slightly out of
+    register); no other text does (white or coloured text over a colour must knock out);
+    every ink of every colour is none or at least 5 % (a lighter tint does not print)."""
+    painted = painted_colours(press_pdf)
+    texts = [(fill, overprint) for operator, fill, overprint in painted if operator == "text"]
+    assert any(fill == (0, 0, 0, 1) for fill, _ in texts)
+    assert all(overprint == (fill == (0, 0, 0, 1)) for fill, overprint in texts)
+    for operator, colour, _ in painted:
+        if operator != "text" and len(colour) == 4:
+            assert all(ink == 0 or ink >= 0.05 for ink in colour), (operator, colour)
 
 
 def test_press_fonts_are_all_embedded_and_shipped(press_pdf):
@@ -256,9 +365,9 @@ def test_flyer_qr_code_reads_back_as_the_handbook_address(flyer):
 
 
 def test_back_cover_of_the_print_editions_carries_the_qr_code(press_pdf, feature_pdf):
-    last = len(pypdf.PdfReader(feature_pdf.path).pages)
-    assert decoded_qr_codes(feature_pdf.path, last) == ["https://example.org/every-feature"]
-    assert decoded_qr_codes(press_pdf, last) == ["https://example.org/every-feature"]
+    for path in (feature_pdf.path, press_pdf):
+        last = len(pypdf.PdfReader(path).pages)
+        assert decoded_qr_codes(path, last) == ["https://example.org/every-feature"]
 
 
 def test_no_qr_code_without_an_address(tmp_path):
@@ -305,4 +414,6 @@ def test_the_press_pdf_has_the_office_pdfs_pages(press_pdf, feature_pdf):
                 for i in range(len(document))]
 
     press, office = page_letters(press_pdf), page_letters(feature_pdf.path)
-    assert len(press) == len(office) and press == office
+    assert len(press) % 4 == 0  # the sheets a printer folds: blank pages before the back cover
+    assert press == [office[number - 1] if number else "" for number in padded_pages(len(office))]
+    assert len(press) > len(office)  # (this handbook needs them)
