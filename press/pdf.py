@@ -7,6 +7,7 @@ import contextlib
 import io
 import logging
 import os
+import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -252,12 +253,68 @@ def source_date(book: Book):
 
 def laid_out(book: Book, html: str, files: Mapping[str, bytes] = NO_FILES, press: bool = False,
              tags: bool = True):
-    """The book's HTML laid out by WeasyPrint (a Document), every file it reads sandboxed."""
+    """The book's HTML laid out by WeasyPrint (a Document), every file it reads sandboxed.
+
+    A table cell's words are never broken (styles/print.css) unless a word alone is wider
+    than its column can be: a table that is then wider than its page is laid out again
+    with hyphenation in its widest column (where the longest words are), and, should it
+    still be too wide, in all its columns.
+    """
+    numbers = iter(range(1, 1 << 30))
+    html = TABLE.sub(lambda found: f'<table data-table="{next(numbers)}"', html)
+    hyphenated: dict[str, set[int] | None] = {}  # by table: its columns (None: all)
+    LOGGER.info("Laying out %s", book.slug)
+    while True:
+        rendered = _render(book, _hyphenating(html, hyphenated), files, press, tags)
+        wide = _too_wide(rendered)
+        if not wide or all(hyphenated.get(table, set()) is None for table in wide):
+            return rendered
+        for table, widths in wide.items():
+            if table not in hyphenated:
+                hyphenated[table] = {widths.index(max(widths)) + 1}
+            elif hyphenated[table] is not None:
+                hyphenated[table] = None
+
+
+TABLE = re.compile(r"<table\b")
+
+
+def _hyphenating(html: str, hyphenated: Mapping[str, set[int] | None]) -> str:
+    """``html`` with hyphenation allowed in the cells of the columns ``hyphenated``."""
+    if not hyphenated:
+        return html
+    cells = ", ".join(f'table[data-table="{table}"] tr > *' if columns is None else ", ".join(
+        f'table[data-table="{table}"] tr > :nth-child({column})' for column in sorted(columns))
+                      for table, columns in sorted(hyphenated.items()))
+    rule = f"<style>{cells} {{ hyphens: auto; overflow-wrap: break-word; }}</style>"
+    return html.replace("</head>", rule + "</head>", 1)
+
+
+def _too_wide(document) -> dict[str, list[float]]:
+    """The tables wider than the column they stand in, with their columns' widths."""
+    from weasyprint.formatting_structure import boxes
+
+    wide: dict[str, list[float]] = {}
+    for page in document.pages:
+        around = [page._page_box]
+        while around:
+            parent = around.pop()
+            for child in getattr(parent, "children", ()):
+                if getattr(child, "is_table_wrapper", False):
+                    table = child.get_wrapped_table()
+                    name = table.element.get("data-table") if table.element is not None else None
+                    if name and child.margin_width() > parent.width + 0.5:
+                        wide.setdefault(name, list(table.column_widths))
+                elif isinstance(child, boxes.ParentBox):
+                    around.append(child)
+    return wide
+
+
+def _render(book: Book, html: str, files: Mapping[str, bytes], press: bool, tags: bool):
     fetcher = SandboxedFetcher(files, press=press)
     # The style sheets are <link>ed from the document (see stylesheet_urls): WeasyPrint
     # sizes inline SVG, such as ratings, only by the document's own style sheets.
     document = weasyprint.HTML(string=html, base_url=HANDBOOK_URL, url_fetcher=fetcher)
-    LOGGER.info("Laying out %s", book.slug)
     with weasyprint_errors_are_fatal(), stage("layout"):
         rendered = document.render(pdf_tags=tags)
         if fetcher.refused:  # the author's doing, not the pipeline's

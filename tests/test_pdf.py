@@ -331,3 +331,101 @@ def test_outline_shows_a_headings_words_not_its_footnote_number(feature_pdf):
                 for item in group]
     assert sections.count("Salaries") == 2  # one of them calls a footnote
     assert not any(title.startswith("Salaries") and title != "Salaries" for title in sections)
+
+
+# Tables: a cell's words whole, unless a word alone is wider than its column can be.
+
+PRODUCTS = """\
+    ---
+    title: Tools of the trade
+    summary: The products a data engineer meets.
+    ---
+
+    | Product | What it does | Where you meet it |
+    |---|---|---|
+    | Great Expectations | Tests that data arrives as expected, before anyone queries it | Data teams, warehouses and telecoms |
+    | Elasticsearch | Searches and indexes logs and documents at speed | Search, observability and querying logs |
+    | Kubernetes | Runs containers across many machines | Platform engineering and operations |
+    | TensorFlow | Trains and serves machine-learning models | Research laboratories and product teams |
+    """
+
+TOO_WIDE = """\
+    ---
+    title: Words too long
+    summary: A word wider than its column can be.
+    ---
+
+    | Term | Meaning | Example | Level |
+    |---|---|---|---|
+    | Short | Pneumonoultramicroscopicsilicovolcanoconiosis is a word | Hippopotomonstrosesquippedaliophobia | Floccinaucinihilipilification |
+    | Words | A warehouse | counterrevolutionaries | Two |
+    """
+
+
+def cell_words(handbook: Path) -> set[str]:
+    """The words of the handbook's table cells, but code and addresses (which may break
+    anywhere) and the words of ratings (which print as stars)."""
+    import lxml.html
+
+    from press.build import load_and_check
+
+    words = set()
+    for rendered in load_and_check(handbook, str(handbook)).chapters:
+        fragment = lxml.html.fragment_fromstring(rendered.html, create_parent="div")
+        for cell in fragment.iter("td", "th"):
+            text = " ".join(cell.xpath(".//text()[not(ancestor::code) and not(ancestor::a) and "
+                                       "not(ancestor::*[contains(@class, 'rating')])]"))
+            words |= {word for word in re.findall(r"\w+", text) if len(word) > 3}
+    return words
+
+
+def whole_text(path: Path) -> str:
+    document = pypdfium2.PdfDocument(path)
+    return " ".join(" ".join(document[index].get_textpage().get_text_range().split())
+                    for index in range(len(document)))
+
+
+def broken_words(handbook: Path, built: Path) -> list[str]:
+    text = whole_text(built)
+    return sorted(word for word in cell_words(handbook)
+                  if not re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text))
+
+
+@pytest.fixture(scope="module")
+def second_pdf(tmp_path_factory):
+    return build_pdf(FIRST_HANDBOOK.parent / "data-engineer", tmp_path_factory.mktemp("second"))
+
+
+def test_table_cells_keep_their_words_whole_in_the_shipped_handbooks(first_pdf, second_pdf):
+    assert cell_words(FIRST_HANDBOOK) and broken_words(FIRST_HANDBOOK, first_pdf.path) == []
+    second = FIRST_HANDBOOK.parent / "data-engineer"
+    assert cell_words(second) and broken_words(second, second_pdf.path) == []
+
+
+@pytest.mark.parametrize("size", ["A5", "A4", "Letter"])
+def test_product_names_in_a_narrow_first_column_are_never_broken(tmp_path, size):
+    handbook = write_handbook(tmp_path / "h", {"book.yaml": minimal_book(f"page_size: {size}"),
+                                               "01-tools.md": PRODUCTS})
+    built = build_pdf(handbook, tmp_path / "out")
+    assert "Great Expectations" in whole_text(built.path)
+    assert "Expectations" in cell_words(handbook) and broken_words(handbook, built.path) == []
+
+
+def test_a_word_wider_than_its_column_can_be_is_hyphenated_there_alone(tmp_path):
+    """The table is as wide as the text and no wider; only the column of the longest word
+    breaks its words (at hyphenation points), the others keep theirs whole."""
+    import pdfplumber
+
+    handbook = write_handbook(tmp_path / "h", {"book.yaml": minimal_book(),
+                                               "01-words.md": TOO_WIDE})
+    built = build_pdf(handbook, tmp_path / "out")
+    assert broken_words(handbook, built.path) == ["Pneumonoultramicroscopicsilicovolcanoconiosis"]
+    assert "Pneumon\u2010" in whole_text(built.path)  # broken at a hyphenation point
+    number = built.page_of("Hippopotomonstrosesquippedaliophobia")
+    with pdfplumber.open(built.path) as pdf:
+        page = pdf.pages[number - 1]
+        # The rule under the chapter's summary (the first drawn) spans the measure; the
+        # head cells' grounds span the table.
+        measure = min(page.rects, key=lambda rect: rect["top"])
+        heads = [rect for rect in page.rects if rect["top"] > measure["bottom"]]
+        assert heads and max(rect["x1"] for rect in heads) <= measure["x1"] + 0.5
