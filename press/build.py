@@ -104,8 +104,19 @@ def print_html(book: Book, stylesheets: list[str] = (),
 
 
 def print_form(rendered: RenderedChapter) -> RenderedChapter:
-    """A chapter as the print edition has it: each footnote where it is called."""
-    return replace(rendered, html=footnotes_at_calls(rendered.html))
+    """A chapter as the print edition has it: each footnote where it is called, a
+    paragraph that ends in a colon marked as the lead-in it is (kept with what it
+    introduces), and a pros box beside the cons box after it (or before) in one group
+    (kept on one page where they fit, side by side where the page is wide)."""
+    html = LEAD_IN.sub(r'<p class="lead-in">\1</p>', footnotes_at_calls(rendered.html))
+    return replace(rendered, html=PROS_AND_CONS.sub(r'<div class="pros-cons">\1\3</div>', html))
+
+
+# A paragraph of the chapter's own (no attributes) whose words end in a colon.
+LEAD_IN = re.compile(r"<p>((?:(?!</?p[\s>]).)*?:(?:\s*</\w+>)*)</p>", re.S)
+PROS_AND_CONS = re.compile(r'(<aside class="callout callout-(pros|cons)"(?:(?!</?aside\b).)*</aside>)'
+                           r'\s*(<aside class="callout callout-(?!\2)(?:pros|cons)"'
+                           r'(?:(?!</?aside\b).)*</aside>)', re.S)
 
 
 def _black_ink(svg: re.Match) -> str:

@@ -429,3 +429,121 @@ def test_a_word_wider_than_its_column_can_be_is_hyphenated_there_alone(tmp_path)
         measure = min(page.rects, key=lambda rect: rect["top"])
         heads = [rect for rect in page.rects if rect["top"] > measure["bottom"]]
         assert heads and max(rect["x1"] for rect in heads) <= measure["x1"] + 0.5
+
+
+# Keeps: what belongs together at a page turn stays together.
+
+BLOCKS = {"P", "H1", "H2", "H3", "H4", "H5", "H6", "Caption", "TD", "TH", "LBody", "Lbl"}
+
+
+def page_endings(path: Path) -> list[tuple[int, str, str]]:
+    """Each page's last block of a chapter's running text, the one lowest on the page
+    (footnotes, running heads and folios left out), as the PDF's structure tree (its parent tree: which
+    element each marked content belongs to) and the marked content's characters say: its
+    page, its type, and its words on that page."""
+    import pdfplumber
+    import pikepdf
+
+    endings = []
+    with pikepdf.open(path) as document, pdfplumber.open(path) as pdf:
+        numbers = document.Root.StructTreeRoot.ParentTree.Nums
+        parents = {int(numbers[index]): numbers[index + 1]
+                   for index in range(0, len(numbers), 2)}
+        for number, (page, plumbed) in enumerate(zip(document.pages, pdf.pages), start=1):
+            if "/StructParents" not in page.obj:
+                continue
+            owners = {}  # each MCID: the types from its element up, and its block
+            for mcid, element in enumerate(parents[int(page.obj.StructParents)]):
+                if not isinstance(element, pikepdf.Dictionary):
+                    continue
+                chain, block = [], None
+                while element is not None and "/S" in element:
+                    chain.append(str(element.S)[1:])
+                    if block is None and chain[-1] in BLOCKS:
+                        block = element.objgen
+                    element = element.get("/P")
+                owners[mcid] = (chain, block)
+            flow = [char for char in plumbed.chars if char.get("mcid") in owners
+                    and "Art" in owners[char["mcid"]][0]  # in a chapter
+                    and "Note" not in owners[char["mcid"]][0] and char["text"].strip()]
+            if not flow:
+                continue
+            chain, block = owners[max(flow, key=lambda char: char["bottom"])["mcid"]]
+            mcids = {mcid for mcid, (_, owner) in owners.items() if owner == block}
+            words = "".join(char["text"] for char in plumbed.chars if char.get("mcid") in mcids)
+            kind = next((kind for kind in chain if kind in BLOCKS), chain[0])
+            endings.append((number, kind, " ".join(words.split())))
+    return endings
+
+
+@pytest.fixture(scope="module")
+def a4_pdfs(tmp_path_factory) -> dict[str, Path]:
+    """Both shipped handbooks at A4."""
+    built = {}
+    for name in ("ai-ml-engineer", "data-engineer"):
+        folder = tmp_path_factory.mktemp(name) / name
+        copy_handbook(FIRST_HANDBOOK.parent / name, folder,
+                      replace=(("page_size: A5", "page_size: A4"),))
+        built[name] = build_pdf(folder, folder.parent / "out").path
+    return built
+
+
+def test_no_page_ends_with_a_heading_or_a_lead_in(first_pdf, second_pdf, a4_pdfs):
+    """A heading stays with what follows it, and a paragraph that ends in a colon with
+    what it introduces (the second handbook's "... people in the job commonly say:" and
+    its quotations), in both shipped handbooks at A5 and A4."""
+    for path in (first_pdf.path, second_pdf.path, *a4_pdfs.values()):
+        endings = page_endings(path)
+        assert len(endings) >= 8  # (the blank pages have none)
+        for number, kind, words in endings:
+            assert not kind.startswith("H"), (path.name, number, words)
+            assert not (kind == "P" and words.endswith(":")), (path.name, number, words)
+
+
+def lead_ins_and_headings() -> str:
+    """A chapter of many lead-ins and headings, each after a run of one-line paragraphs of
+    its own length, so that page after page one would stand at the foot, were it not kept
+    with what follows it."""
+    units = []
+    for number in range(1, 61):
+        lines = "\n\n".join(f"Line {number}.{line}." for line in range(number * 5 % 9 + 1))
+        units.append(f"{lines}\n\nUnit {number} has this to say:\n\n!!! note \"A box\"\n"
+                     f"    One line.\n\n    Another line.\n\n    A third line.\n\n"
+                     + (f"## Heading {number}\n\nA paragraph.\n" if number % 3 == 0 else ""))
+    return "---\ntitle: Lead-ins\nsummary: Many of them.\n---\n\n" + "\n".join(units)
+
+
+@pytest.mark.parametrize("size", ["A5", "A4"])
+def test_no_lead_in_or_heading_ends_a_page_wherever_it_falls(tmp_path, size):
+    handbook = write_handbook(tmp_path / "h", {"book.yaml": minimal_book(f"page_size: {size}"),
+                                               "01-lead-ins.md": lead_ins_and_headings()})
+    endings = page_endings(build_pdf(handbook, tmp_path / "out").path)
+    assert len(endings) > 8
+    assert [(number, words) for number, kind, words in endings
+            if kind.startswith("H") or (kind == "P" and words.endswith(":"))] == []
+
+
+def box_titles(path: Path, titles: tuple[str, str]) -> list[tuple[int, float, float]]:
+    """Where each of two words first stands: its page, its left and its top."""
+    import pdfplumber
+
+    found = []
+    with pdfplumber.open(path) as pdf:
+        for title in titles:
+            for number, page in enumerate(pdf.pages, start=1):
+                words = [word for word in page.extract_words() if word["text"] == title]
+                if words:
+                    found.append((number, words[0]["x0"], words[0]["top"]))
+                    break
+    return found
+
+
+def test_pros_and_cons_stay_together_side_by_side_where_the_page_is_wide(second_pdf, a4_pdfs):
+    """The second handbook's pros box and the cons box after it: on one page, one above
+    the other on A5, side by side (their titles on one line) on A4."""
+    (page, left, top), (cons_page, cons_left, cons_top) = box_titles(
+        second_pdf.path, ("Advantages", "Disadvantages"))
+    assert page == cons_page and cons_top > top + 20 and abs(cons_left - left) < 1
+    (page, left, top), (cons_page, cons_left, cons_top) = box_titles(
+        a4_pdfs["data-engineer"], ("Advantages", "Disadvantages"))
+    assert page == cons_page and abs(cons_top - top) < 1 and cons_left > left + 100
