@@ -16,8 +16,8 @@ from .model import Book, RenderedChapter
 from .cache import output_path
 from .editions import EDITIONS, Edition
 from .output import OutputError, fault, temporary, temporary_folder
-from .render import (environment, fact_sheet_sections, footnotes_at_calls, render_book,
-                     render_chapter, shown_files)
+from .render import (environment, fact_sheet_rows, fact_sheet_sections, footnotes_at_calls,
+                     render_book, render_chapter, shown_files)
 from .sources import read_book, read_files
 from .timing import stage
 
@@ -166,7 +166,7 @@ class Editions:
             if edition.name == "flyer":
                 html = environment().get_template("flyer.html.j2").render(
                     book=self.book, chapters=self.chapters, version=__version__, press=False,
-                    sections=fact_sheet_sections(self.book, self.chapters),
+                    rows=fact_sheet_rows(fact_sheet_sections(self.book, self.chapters)),
                     stylesheets=stylesheets)
             else:
                 html = print_html(self.book, stylesheets, self.chapters, press=edition.press)

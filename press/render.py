@@ -10,6 +10,7 @@ from typing import NamedTuple
 from urllib.parse import quote, unquote
 
 import jinja2
+from markupsafe import Markup
 import lxml.html
 
 from . import TEMPLATES
@@ -281,6 +282,25 @@ def fact_sheet_sections(book: Book, chapters: tuple[RenderedChapter, ...]) -> tu
                                      for element in part)) for part in parts if part)
 
 
+def fact_sheet_rows(sections: tuple[str, ...]) -> list[list[str]]:
+    """The fact sheet's sections in rows: a pros box and the cons box after it (or before)
+    side by side in one row, every other section a row of its own."""
+    rows: list[list[str]] = []
+    for section in sections:
+        kind = _box_kind(section)
+        if kind and rows and len(rows[-1]) == 1 and _box_kind(rows[-1][0]) == (
+                {"pros": "cons", "cons": "pros"}[kind]):
+            rows[-1].append(section)
+        else:
+            rows.append([section])
+    return rows
+
+
+def _box_kind(section: str) -> str | None:
+    found = re.match(r'\s*<aside class="callout callout-(pros|cons)"', section)
+    return found.group(1) if found else None
+
+
 def _default_fact_sheet(bodies: list) -> list[list]:
     parts = []
     for body in bodies:  # the first rating on a line of its own, with its section
@@ -368,4 +388,13 @@ def environment() -> jinja2.Environment:
     env.filters["long_date"] = lambda d: f"{d.day} {d:%B %Y}"
     env.globals["qr"] = qr_svg
     env.filters["address"] = lambda name: quote(name, safe="")  # a file's name in a link
+    env.filters["printed_address"] = printed_address
     return env
+
+
+def printed_address(url: str) -> Markup:
+    """A web address as print shows it: never hyphenated, and broken only after a slash
+    (each piece between slashes kept whole: a reader types it as it stands)."""
+    pieces = [piece for piece in re.split(r"(?<=/)(?!/)", url) if piece]
+    return Markup("<wbr/>").join(Markup('<span class="unbroken">{}</span>').format(piece)
+                                 for piece in pieces)

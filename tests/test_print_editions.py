@@ -360,6 +360,53 @@ def test_flyer_is_one_a4_sheet_with_title_summaries_stars_pros_and_cons(flyer):
         assert expected in text, expected
 
 
+def test_flyer_fills_its_sheet_with_the_pros_and_cons_side_by_side(flyer):
+    """The pros and the cons in one row (their titles on one line), and the parts spread
+    down the sheet to its foot (the address within 20 mm of the paper's edge)."""
+    import pdfplumber
+
+    with pdfplumber.open(flyer) as pdf:
+        page = pdf.pages[0]
+        words = {word["text"]: word for word in page.extract_words()}
+        pros, cons = words["Advantages"], words["Disadvantages"]
+        assert abs(pros["top"] - cons["top"]) < 1 and cons["x0"] > pros["x0"] + 60 * MM
+        drawn = page.chars + page.rects + page.curves  # the address's QR code, the imprint
+        assert max(item["bottom"] for item in drawn) > page.height - 20 * MM
+
+
+LONG_ADDRESS = "https://careers.example.org/handbooks/2027/data-engineering-and-analytics/read/"
+
+
+@pytest.mark.parametrize(("size", "paper"), [("A5", (210, 297)), ("A4", (210, 297)),
+                                             ("Letter", (215.9, 279.4))])
+def test_flyer_follows_the_page_size_and_breaks_an_address_only_after_a_slash(
+        tmp_path, size, paper):
+    """A Letter handbook's fact sheet is a Letter sheet, others A4; an address too long for
+    its line breaks after a slash, never with a hyphen, on the fact sheet and the back
+    cover alike."""
+    handbook = write_handbook(tmp_path / "h", {
+        "book.yaml": minimal_book(f"page_size: {size}", f"url: {LONG_ADDRESS}"),
+        "01-a.md": MINIMAL_CHAPTER})
+    flyer = build_edition(handbook, "flyer", tmp_path / "out")
+    page = pypdf.PdfReader(flyer).pages[0]
+    assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx(
+        (paper[0] * MM, paper[1] * MM), abs=0.5)
+    office = build_edition(handbook, "pdf", tmp_path / "out")
+    for path in (flyer, office):
+        document = pypdfium2.PdfDocument(path)
+        text = document[len(document) - 1].get_textpage().get_text_range()
+        lines = [line.strip() for line in text.splitlines()]
+        start = next(index for index, line in enumerate(lines) if line.startswith("https://")
+                     or line.startswith("Read it online: https://"))
+        pieces = [lines[start].removeprefix("Read it online: ")]
+        while "".join(pieces) != LONG_ADDRESS and len(pieces) < 6:
+            assert pieces[-1].endswith("/"), (path.name, pieces)  # broken after a slash
+            pieces.append(lines[start + len(pieces)])
+        assert "".join(pieces) == LONG_ADDRESS, (path.name, pieces)
+        # (It is too long for its line on the fact sheet, and on an A5 back cover.)
+        assert len(pieces) > 1 or (path == office and size != "A5"), (path.name, pieces)
+
+
 def test_flyer_qr_code_reads_back_as_the_handbook_address(flyer):
     assert decoded_qr_codes(flyer, 1) == ["https://example.org/every-feature"]
 
