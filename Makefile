@@ -39,8 +39,9 @@ preview: $(READY)
 validate: $(READY) $(TOOLS)
 	$(PYTHON) publish.py validate $(BOOK) --output $(OUTPUT)
 
+# A process a core (pytest-xdist), each test file's tests in one, sharing its fixtures.
 test: $(READY) $(TOOLS)
-	$(PYTHON) -m pytest
+	$(PYTHON) -m pytest -n auto --dist loadfile
 
 # The site's tests drive Debian's chromium (no browser can be downloaded) and the press
 # PDF's are read by Ghostscript, as a print shop's preflight reads it: both installed here
