@@ -73,12 +73,12 @@ def test_chapters_open_on_the_next_page_by_default(first_pdf):
     assert starts == sorted(starts) and starts[0] == first_pdf.page_of("Contents") + 1
 
 
-def test_chapters_open_on_right_hand_pages_where_the_handbook_asks(tmp_path):
+def test_chapters_open_on_right_hand_pages_where_the_handbook_asks(second_pdf):
     """chapter_openings: right (the second handbook): each chapter on a right-hand page,
     a blank page before it only where the page before would be a left-hand one."""
     handbook = FIRST_HANDBOOK.parent / "data-engineer"
     assert "chapter_openings: right" in (handbook / "book.yaml").read_text(encoding="utf-8")
-    built = build_pdf(handbook, tmp_path)
+    built = second_pdf
     starts = chapter_start_pages(built, handbook)
     assert all(page % 2 == 1 for page in starts)
     assert all(blank in (2, len(built.pages) - 1) or blank + 1 in starts
@@ -261,9 +261,10 @@ def first_pdf_a4(tmp_path_factory):
 
 
 @pytest.mark.parametrize("fixture, inner, outer", [
-    ("first_pdf", 17, 14), ("feature_pdf", 17, 14), ("first_pdf_a4", 28, 38)])
+    ("first_pdf", 14, 17), ("feature_pdf", 14, 17), ("first_pdf_a4", 28, 38)])
 def test_no_glyph_runs_outside_the_type_area(fixture, inner, outer, request):
-    """Body text stays between the side margins (styles/sizes/); nothing reaches the trim."""
+    """Body text stays between the side margins (styles/sizes/: on every size the outer is
+    the wider); nothing reaches the trim."""
     built = request.getfixturevalue(fixture)
     document = pypdfium2.PdfDocument(built.path)
     inner, outer, edge = inner * MM, outer * MM, 8 * MM
@@ -477,15 +478,13 @@ def page_endings(path: Path) -> list[tuple[int, str, str]]:
 
 
 @pytest.fixture(scope="module")
-def a4_pdfs(tmp_path_factory) -> dict[str, Path]:
+def a4_pdfs(tmp_path_factory, first_pdf_a4) -> dict[str, Path]:
     """Both shipped handbooks at A4."""
-    built = {}
-    for name in ("ai-ml-engineer", "data-engineer"):
-        folder = tmp_path_factory.mktemp(name) / name
-        copy_handbook(FIRST_HANDBOOK.parent / name, folder,
-                      replace=(("page_size: A5", "page_size: A4"),))
-        built[name] = build_pdf(folder, folder.parent / "out").path
-    return built
+    folder = tmp_path_factory.mktemp("data-engineer") / "data-engineer"
+    copy_handbook(FIRST_HANDBOOK.parent / "data-engineer", folder,
+                  replace=(("page_size: A5", "page_size: A4"),))
+    return {"ai-ml-engineer": first_pdf_a4.path,
+            "data-engineer": build_pdf(folder, folder.parent / "out").path}
 
 
 def test_no_page_ends_with_a_heading_or_a_lead_in(first_pdf, second_pdf, a4_pdfs):
@@ -547,3 +546,32 @@ def test_pros_and_cons_stay_together_side_by_side_where_the_page_is_wide(second_
     (page, left, top), (cons_page, cons_left, cons_top) = box_titles(
         a4_pdfs["data-engineer"], ("Advantages", "Disadvantages"))
     assert page == cons_page and abs(cons_top - top) < 1 and cons_left > left + 100
+
+
+@pytest.mark.parametrize("fixture", ["first_pdf", "first_pdf_a4"])
+def test_the_type_scale_keeps_its_hierarchy_on_every_page_size(fixture, request):
+    """Against the body text: the chapter's title at least twice its size and well above
+    the section heads, the running heads and folios (the pages' artifacts, at their top and
+    foot) no smaller than 0.7 and 0.75 of it."""
+    import pdfplumber
+
+    def size(chars) -> float:
+        sizes = [round(char["size"], 1) for char in chars]
+        return max(set(sizes), key=sizes.count)
+
+    built = request.getfixturevalue(fixture)
+    with pdfplumber.open(built.path) as pdf:
+        pages = pdf.pages[5:-1]  # the chapters
+        body = size([char for page in pages for char in page.chars
+                     if char["fontname"].endswith("+Charis-SIL")])
+        words = pdf.pages[built.page_of("General description") - 1].extract_words(
+            extra_attrs=["size"])
+        title = next(word["size"] for word in words if word["text"] == "Welcome")
+        section = next(word["size"] for word in words if word["text"] == "General")
+        margins = [(char, page) for page in pages for char in page.chars
+                   if char.get("mcid") is None and char["text"].strip()]
+        heads = [char for char, page in margins if char["top"] < page.height / 4]
+        folios = [char for char, page in margins if char["top"] > page.height * 3 / 4]
+    assert title >= 2 * body and title >= 1.5 * section and section >= 1.25 * body
+    assert heads and size(heads) >= 0.7 * body
+    assert folios and size(folios) >= 0.75 * body
