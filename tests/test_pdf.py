@@ -575,3 +575,45 @@ def test_the_type_scale_keeps_its_hierarchy_on_every_page_size(fixture, request)
     assert title >= 2 * body and title >= 1.5 * section and section >= 1.25 * body
     assert heads and size(heads) >= 0.7 * body
     assert folios and size(folios) >= 0.75 * body
+
+
+def test_a_pictures_generic_font_families_are_the_themes_faces(tmp_path):
+    """An SVG's labels in sans-serif are set in Inter (the theme's display face), in serif
+    in Charis SIL, not in whichever face the font configuration finds first."""
+    import pdfplumber
+
+    picture = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 240 40" width="240" '
+               'height="40"><title>Two labels</title>'
+               '<text x="5" y="25" font-family="sans-serif" font-size="14">Sans</text>'
+               '<text x="120" y="25" font-family="serif" font-size="14">Serif</text></svg>')
+    handbook = write_handbook(tmp_path / "h", {
+        "book.yaml": minimal_book(), "p.svg": picture,
+        "01-a.md": "---\ntitle: A\nsummary: B.\n---\n\n![Two labels](p.svg)\n"})
+    built = build_pdf(handbook, tmp_path / "out")
+    with pdfplumber.open(built.path) as pdf:
+        fonts = {word["text"]: word["fontname"].split("+")[-1]
+                 for page in pdf.pages for word in page.extract_words(extra_attrs=["fontname"])}
+    assert (fonts["Sans"], fonts["Serif"]) == ("Inter", "Charis-SIL")
+
+
+def test_a_chapter_opening_without_a_summary_keeps_its_place_and_its_rule(tmp_path):
+    """Both chapters' titles stand at the same height, each header ends in its rule."""
+    import pdfplumber
+
+    handbook = write_handbook(tmp_path / "h", {
+        "book.yaml": minimal_book(),
+        "01-a.md": "---\ntitle: Summarised\nsummary: What it says.\n---\n\nText.\n",
+        "02-b.md": "---\ntitle: Unsummarised\n---\n\nText.\n"})
+    built = build_pdf(handbook, tmp_path / "out")
+    places = []
+    with pdfplumber.open(built.path) as pdf:
+        for title in ("Summarised", "Unsummarised"):
+            page = pdf.pages[built.page_of("CHAPTER " + ("1" if title == "Summarised" else "2"))
+                             - 1]
+            word = next(word for word in page.extract_words() if word["text"] == title)
+            # A bottom border below the title (drawn as a box and that box 1 pt taller,
+            # filled between them).
+            rules = [rect for rect in page.rects if rect["width"] > 200
+                     and rect["bottom"] > word["bottom"]]
+            places.append((round(word["top"], 1), bool(rules)))
+    assert places[0] == places[1] and places[0][1], places
