@@ -109,7 +109,35 @@ def print_form(rendered: RenderedChapter) -> RenderedChapter:
     introduces), and a pros box beside the cons box after it (or before) in one group
     (kept on one page where they fit, side by side where the page is wide)."""
     html = LEAD_IN.sub(r'<p class="lead-in">\1</p>', footnotes_at_calls(rendered.html))
-    return replace(rendered, html=PROS_AND_CONS.sub(r'<div class="pros-cons">\1\3</div>', html))
+    html = PROS_AND_CONS.sub(r'<div class="pros-cons">\1\3</div>', html)
+    return replace(rendered, html=_short_pieces_kept(html))
+
+
+def _short_pieces_kept(html: str) -> str:
+    """Each hyphenated word with a piece of four letters or fewer ("trade-offs", "day-to-
+    day") kept on one line, so that no line begins with "offs" or ends with "e-": the
+    text outside code, where the line may break at the word's hyphen."""
+    pieces, code = [], 0
+    for piece in TAG.split(html):
+        if piece.startswith("<"):
+            name = TAG_NAME.match(piece)
+            if name and name.group(2) in ("code", "pre"):
+                code += -1 if name.group(1) else 1
+        elif not code and "-" in piece:
+            piece = COMPOUND.sub(_unbroken, piece)
+        pieces.append(piece)
+    return "".join(pieces)
+
+
+def _unbroken(word: re.Match) -> str:
+    if min(len(part) for part in word.group().split("-")) > 4:
+        return word.group()
+    return f'<span class="unbroken">{word.group()}</span>'
+
+
+TAG = re.compile(r"(<[^>]*>)")
+TAG_NAME = re.compile(r"<(/?)([a-zA-Z0-9]+)")
+COMPOUND = re.compile(r"(?<![\w-])\w+(?:-\w+)+(?![\w-])")
 
 
 # A paragraph of the chapter's own (no attributes) whose words end in a colon.

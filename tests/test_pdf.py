@@ -617,3 +617,20 @@ def test_a_chapter_opening_without_a_summary_keeps_its_place_and_its_rule(tmp_pa
                      and rect["bottom"] > word["bottom"]]
             places.append((round(word["top"], 1), bool(rules)))
     assert places[0] == places[1] and places[0][1], places
+
+
+def test_a_hyphenated_word_never_leaves_a_short_piece_alone_at_a_line_end(tmp_path):
+    """"trade-offs" falls at every place in the line, in one paragraph after another:
+    no line ends in "trade-" with "offs" alone on the next."""
+    paragraphs = "\n\n".join(f"So{'o' * count} many honest trade-offs are part of it."
+                             for count in range(1, 61))  # one letter further each time
+    handbook = write_handbook(tmp_path / "h", {
+        "book.yaml": minimal_book(),
+        "01-a.md": f"---\ntitle: A\nsummary: B.\n---\n\n{paragraphs}\n"})
+    built = build_pdf(handbook, tmp_path / "out")
+    document = pypdfium2.PdfDocument(built.path)
+    lines = [line.strip() for index in range(len(document))
+             for line in document[index].get_textpage().get_text_range().splitlines()]
+    assert sum("trade-offs" in line for line in lines) > 20
+    # (pdfium joins a word broken at a line's end, marking the break with U+FFFE.)
+    assert not [line for line in lines if "trade\ufffe" in line or line.endswith("trade-")]
