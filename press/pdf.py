@@ -6,9 +6,11 @@ import calendar
 import contextlib
 import io
 import logging
+import multiprocessing.util
 import os
 import re
 import sys
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -60,6 +62,37 @@ def _load_weasyprint():
 
 
 weasyprint = _load_weasyprint()
+
+
+def _font_configuration():
+    """A font configuration for one layout, whose folder of fonts is removed at the latest
+    when this process ends.
+
+    WeasyPrint writes the fonts of the style sheets' @font-face rules to a temporary folder
+    (6.5 MB for the shipped fonts) and removes it when its FontConfiguration is collected;
+    one still alive when the process ends (a layout's Document kept to the end, or a helper
+    process, which ends without collecting) would leave its folder behind, build after
+    build. So each is remembered, and what is left of them removed as the process ends
+    (multiprocessing's finalizers run in the main process and in helpers alike).
+    """
+    from weasyprint.text.fonts import FontConfiguration
+
+    configuration = FontConfiguration()
+    _FONT_CONFIGURATIONS.add(configuration)
+    return configuration
+
+
+def _remove_font_folders() -> None:
+    import shutil
+
+    for configuration in list(_FONT_CONFIGURATIONS):
+        folder = getattr(configuration, "_folder", None)  # where WeasyPrint 70.0 keeps them
+        if folder:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+_FONT_CONFIGURATIONS: weakref.WeakSet = weakref.WeakSet()
+multiprocessing.util.Finalize(None, _remove_font_folders, exitpriority=0)
 
 ORIGIN = "PressOrigin"  # a structure element's private key: the HTML element it was made for
 DECORATIONS = "PressDecorations"  # the structure tree root's: the MCIDs that are decoration
@@ -316,7 +349,7 @@ def _render(book: Book, html: str, files: Mapping[str, bytes], press: bool, tags
     # sizes inline SVG, such as ratings, only by the document's own style sheets.
     document = weasyprint.HTML(string=html, base_url=HANDBOOK_URL, url_fetcher=fetcher)
     with weasyprint_errors_are_fatal(), stage("layout"):
-        rendered = document.render(pdf_tags=tags)
+        rendered = document.render(pdf_tags=tags, font_config=_font_configuration())
         if fetcher.refused:  # the author's doing, not the pipeline's
             raise SourceError(Finding("E301", book.display_folder, None,
                                       f"the build may not read {url}",
@@ -388,7 +421,7 @@ def cover_image(book: Book, html: str, files: Mapping[str, bytes] = NO_FILES) ->
     fetcher = SandboxedFetcher(files)
     document = weasyprint.HTML(string=html, base_url=HANDBOOK_URL, url_fetcher=fetcher)
     with weasyprint_errors_are_fatal():
-        rendered = document.render()
+        rendered = document.render(font_config=_font_configuration())
     with source_date(book):
         pdf = pypdfium2.PdfDocument(rendered.copy(rendered.pages[:1]).write_pdf())
     page = pdf[0]

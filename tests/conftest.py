@@ -41,6 +41,29 @@ def build_pdf(handbook: Path, output: Path) -> BuiltPdf:
     return BuiltPdf(path, reader, [page.extract_text() for page in reader.pages])
 
 
+@pytest.fixture(scope="session", autouse=True)
+def no_font_folders_left(tmp_path_factory):
+    """The layouts' font folders removed when the session ends, as press.pdf removes them
+    when a build ends; and the session's temporary files (its own, its helpers' and its
+    commands') kept in the session's folder, which pytest removes in time, for what a
+    process that ends without its finalizers (pytest-xdist's, a killed one) leaves."""
+    import os
+    import sys
+    import tempfile
+
+    folder = str(tmp_path_factory.mktemp("temporary"))
+    saved = tempfile.tempdir, os.environ.get("TMPDIR")
+    tempfile.tempdir, os.environ["TMPDIR"] = folder, folder
+    yield
+    if "press.pdf" in sys.modules:
+        sys.modules["press.pdf"]._remove_font_folders()
+    tempfile.tempdir = saved[0]
+    if saved[1] is None:
+        del os.environ["TMPDIR"]
+    else:
+        os.environ["TMPDIR"] = saved[1]
+
+
 @pytest.fixture(scope="session")
 def first_pdf(tmp_path_factory) -> BuiltPdf:
     return build_pdf(FIRST_HANDBOOK, tmp_path_factory.mktemp("first"))

@@ -129,6 +129,28 @@ def test_a_build_leaves_no_helper_running(small_handbook, tmp_path):
     assert multiprocessing.active_children() == []
 
 
+@pytest.mark.slow
+def test_a_build_leaves_nothing_in_the_temporary_folder(tmp_path):
+    """WeasyPrint writes the theme's fonts to a temporary folder for each layout: none is
+    left there once a build of two handbooks (in helper processes) has ended."""
+    import os
+    import subprocess
+    import sys
+
+    from press import PROJECT
+
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    run = subprocess.run([sys.executable, "publish.py", "pdf", "chapters/ai-ml-engineer",
+                          "chapters/data-engineer", "--output", str(tmp_path / "out")],
+                         cwd=PROJECT, env={**os.environ, "TMPDIR": str(temporary)},
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert sorted(path.name for path in (tmp_path / "out").glob("*.pdf")) == [
+        "ai-ml-engineer.pdf", "data-engineer.pdf"]
+    assert list(temporary.iterdir()) == []
+
+
 def test_strict_checks_again_what_an_earlier_build_let_through(small_handbook, tmp_path):
     (small_handbook / "01-only.md").write_text("---\ntitle: T\nsummary: S.\n---\n\n## A\n\n#### B\n")
     output = tmp_path / "out"
