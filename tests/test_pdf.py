@@ -387,9 +387,17 @@ def whole_text(path: Path) -> str:
 
 
 def broken_words(handbook: Path, built: Path) -> list[str]:
+    """The cell words that the PDF breaks anywhere (a piece, a hyphen, a line's end: pdfium
+    keeps "\u2010" or marks the break "\ufffe"), or does not hold whole at all."""
     text = whole_text(built)
-    return sorted(word for word in cell_words(handbook)
-                  if not re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text))
+
+    def broken(word: str) -> bool:
+        return any(re.search(r"(?<!\w)" + re.escape(word[:cut]) + r"[\u2010\ufffe-]\s*"
+                             + re.escape(word[cut:]) + r"(?!\w)", text)
+                   for cut in range(1, len(word)))
+
+    return sorted(word for word in cell_words(handbook) if broken(word)
+                  or not re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text))
 
 
 @pytest.fixture(scope="module")
@@ -429,7 +437,7 @@ def test_a_word_wider_than_its_column_can_be_is_hyphenated_there_alone(tmp_path)
         # head cells' grounds span the table.
         measure = min(page.rects, key=lambda rect: rect["top"])
         heads = [rect for rect in page.rects if rect["top"] > measure["bottom"]]
-        assert heads and max(rect["x1"] for rect in heads) <= measure["x1"] + 0.5
+        assert heads and measure["x1"] - 1 <= max(rect["x1"] for rect in heads) <= measure["x1"] + 0.5
 
 
 # Keeps: what belongs together at a page turn stays together.

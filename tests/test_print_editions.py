@@ -143,6 +143,8 @@ def test_press_text_and_greys_are_black_ink_alone(press_pdf):
     for char in characters:
         colour = char["non_stroking_color"]
         assert k_only(colour) or max(colour[:3]) >= 0.2, (char["text"], char["page"], colour)
+        inks = colour[:3]
+        assert not (min(inks) > 0 and max(inks) - min(inks) < 0.1), colour  # a three-ink grey
     heads = [char for char in characters if char["below_the_top"] < SLUG + BLEED + 16 * MM
              and char["page"] > 1 and char["non_stroking_color"] != (0, 0, 0, 0)]  # top margin
     assert heads and all(k_only(char["non_stroking_color"]) and
