@@ -98,9 +98,7 @@ def print_html(book: Book, stylesheets: list[str] = (),
     html = environment().get_template("book.html.j2").render(
         book=book, chapters=chapters, version=__version__,
         cover_url=cover_url, stylesheets=stylesheets, press=press)
-    # Inline SVG takes no colour from style sheets: the press edition inks it in black (K),
-    # in the SVG only (an author's code sample may show the same words).
-    return INLINE_SVG.sub(_black_ink, html) if press else html
+    return inked_svg(html, book, press)
 
 
 def print_form(rendered: RenderedChapter) -> RenderedChapter:
@@ -110,20 +108,30 @@ def print_form(rendered: RenderedChapter) -> RenderedChapter:
     (kept on one page where they fit, side by side where the page is wide)."""
     html = LEAD_IN.sub(r'<p class="lead-in">\1</p>', footnotes_at_calls(rendered.html))
     html = PROS_AND_CONS.sub(r'<div class="pros-cons">\1\3</div>', html)
-    return replace(rendered, html=_short_pieces_kept(html))
+    return replace(rendered, html=_line_breaks(html))
 
 
-def _short_pieces_kept(html: str) -> str:
-    """Each hyphenated word with a piece of four letters or fewer ("trade-offs", "day-to-
-    day") kept on one line, so that no line begins with "offs" or ends with "e-": the
-    text outside code, where the line may break at the word's hyphen."""
-    pieces, code = [], 0
+def _line_breaks(html: str) -> str:
+    """The text's line breaks as a typesetter sets them, outside code blocks:
+
+    - each hyphenated word with a piece of four letters or fewer ("trade-offs", "day-to-
+      day") kept on one line, so that no line begins with "offs" or ends with "e-";
+    - a long code span in the text (``spark.sql.adaptive.enabled``) given places to
+      break, before a dot or an underscore and after a slash, as Chicago breaks a long
+      address: with no hyphen added, it never stretches the justified line before it
+      wide to make room for the whole span on the next."""
+    pieces, depth = [], {"code": 0, "pre": 0}
     for piece in TAG.split(html):
         if piece.startswith("<"):
             name = TAG_NAME.match(piece)
-            if name and name.group(2) in ("code", "pre"):
-                code += -1 if name.group(1) else 1
-        elif not code and "-" in piece:
+            if name and name.group(2) in depth and not piece.endswith("/>"):
+                depth[name.group(2)] += -1 if name.group(1) else 1
+        elif depth["pre"]:
+            pass
+        elif depth["code"]:
+            if len(piece) > LONG_CODE:
+                piece = CODE_BREAK.sub("<wbr/>", piece)
+        elif "-" in piece:
             piece = COMPOUND.sub(_unbroken, piece)
         pieces.append(piece)
     return "".join(pieces)
@@ -138,6 +146,10 @@ def _unbroken(word: re.Match) -> str:
 TAG = re.compile(r"(<[^>]*>)")
 TAG_NAME = re.compile(r"<(/?)([a-zA-Z0-9]+)")
 COMPOUND = re.compile(r"(?<![\w-])\w+(?:-\w+)+(?![\w-])")
+LONG_CODE = 16  # characters: a shorter code span is kept whole
+# Between two characters of a word: before a dot or an underscore, after a slash, and
+# where a lower-case letter meets a capital (coalesce|Partitions).
+CODE_BREAK = re.compile(r"(?<=\w)(?=[._]\w)|(?<=\w/)(?=\w)|(?<=[a-z])(?=[A-Z][a-z])")
 
 
 # A paragraph of the chapter's own (no attributes) whose words end in a colon.
@@ -147,8 +159,29 @@ PROS_AND_CONS = re.compile(r'(<aside class="callout callout-(pros|cons)"(?:(?!</
                            r'(?:(?!</?aside\b).)*</aside>)', re.S)
 
 
-def _black_ink(svg: re.Match) -> str:
-    return svg.group().replace('"currentColor"', '"device-cmyk(0 0 0 1)"')
+def inked_svg(html: str, book: Book, press: bool = False) -> str:
+    """``html`` with its inline SVG's ``currentColor`` made the colour it stands for, which
+    the layout engine does not take from the style sheets (it would draw black): a rating's
+    stars in the theme's rating colour, a callout's icon in its kind's, the rest (a QR
+    code) in black, in the press edition
+    as its inks (the rating's CMYK build, black as K alone). Only inside each <svg>: an
+    author's code sample may show the same words."""
+    from .styles import custom_properties, resolve
+
+    properties = custom_properties(book.metadata.theme, press)
+    black = "device-cmyk(0 0 0 1)" if press else "#000000"
+
+    def ink(svg: re.Match) -> str:
+        drawing = DRAWING.match(svg.group())
+        name = drawing and (drawing.group(1) or drawing.group(2))
+        colour = resolve(f"var(--colour-{name})", properties) if name else black
+        return svg.group().replace('"currentColor"', f'"{colour}"')
+
+    return INLINE_SVG.sub(ink, html)
+
+
+# Our own drawings, and the theme's colour each is in: a rating's stars, a callout's icon.
+DRAWING = re.compile(r'<svg\b[^>]*\sclass="(?:(rating)-stars|callout-icon callout-icon-(\w+))"')
 
 
 class Editions:
@@ -192,10 +225,10 @@ class Editions:
         stylesheets = stylesheet_urls(self.book, edition.sheets)
         with stage("templates"):
             if edition.name == "flyer":
-                html = environment().get_template("flyer.html.j2").render(
+                html = inked_svg(environment().get_template("flyer.html.j2").render(
                     book=self.book, chapters=self.chapters, version=__version__, press=False,
                     rows=fact_sheet_rows(fact_sheet_sections(self.book, self.chapters)),
-                    stylesheets=stylesheets)
+                    stylesheets=stylesheets), self.book)
             else:
                 html = print_html(self.book, stylesheets, self.chapters, press=edition.press)
         return render_pdf(self.book, html, self.files, press=edition.press,

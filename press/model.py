@@ -8,7 +8,8 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-PAGE_SIZES = ("A5", "A4", "Letter")
+# Each page size and its trim, width by height in millimetres.
+PAGE_SIZES = {"A5": (148.0, 210.0), "A4": (210.0, 297.0), "Letter": (215.9, 279.4)}
 
 
 ANCHOR_PREFIX = "ch-"  # a chapter's anchor

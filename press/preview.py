@@ -334,6 +334,7 @@ class _Book:
         the part ``following`` (a chapter's anchor, or ``back-cover``; ``pages``: where each
         element began in the last layout of the whole book)."""
         from . import __version__
+        from .build import inked_svg
         from .render import environment
 
         rendered = self.chapters[anchor]
@@ -352,10 +353,11 @@ class _Book:
             return f'{link.group()[:target.start()]} data-page="{page}"{link.group()[target.end():]}'
 
         body = replace(rendered, html=LINK.sub(paged, rendered.html))
-        return environment().get_template("chapter-alone.html.j2").render(
+        return inked_svg(environment().get_template("chapter-alone.html.j2").render(
             book=self.checked.book, rendered=body, stylesheets=self.stylesheets,
             version=__version__, press=False, first=first, notes=notes,
-            following="chapter" if following in self.chapters else following or "back-cover")
+            following="chapter" if following in self.chapters else following or "back-cover"),
+            self.checked.book)
 
 
 LINK = re.compile(r"<a\b[^>]*>")

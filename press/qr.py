@@ -14,7 +14,7 @@ def qr_svg(address: str) -> Markup:
     """
     code = segno.make(address, error="m", micro=False)
     svg = code.svg_inline(omitsize=True, border=4, svgclass="qr-code", lineclass=None)
-    # currentColor: black in print, black ink (K) in the press edition (see build.print_html).
+    # currentColor: black in print, black ink (K) in the press edition (see build.inked_svg).
     svg = svg.replace('stroke="#000"', 'stroke="currentColor"', 1)
     return Markup(svg.replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" fill="none" role="img" '
                               f'aria-label="QR code: {Markup.escape(address)}" ', 1))

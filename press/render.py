@@ -18,8 +18,8 @@ from .markdown import make_markdown
 from .config import CONTROL
 from .markdown.xrefs import resolve_targets
 from .qr import qr_svg
-from .model import (ID_SEPARATOR, PICTURE, Book, Heading, Nesting, RenderedChapter, Target,
-                    chapter_anchors, heading_id)
+from .model import (ID_SEPARATOR, PAGE_SIZES, PICTURE, Book, Heading, Nesting, RenderedChapter,
+                    Target, chapter_anchors, heading_id)
 
 # The HTML parser folds attribute names to lower case; SVG needs these back as written.
 SVG_ATTRIBUTES = {name.lower(): name for name in (
@@ -387,9 +387,32 @@ def environment() -> jinja2.Environment:
     )
     env.filters["long_date"] = lambda d: f"{d.day} {d:%B %Y}"
     env.globals["qr"] = qr_svg
+    env.globals["cover_motif"] = cover_motif
     env.filters["address"] = lambda name: quote(name, safe="")  # a file's name in a link
     env.filters["printed_address"] = printed_address
     return env
+
+
+MOTIF_BAND = 0.33  # of the cover's height: print.css's .cover-motif
+MOTIF_PITCH = 19.0  # mm between dots' centres, in a row and from row to row
+MOTIF_EDGE = 10.0  # mm at least from a dot's centre to the band's edge (the largest: 4.5 mm)
+
+
+def cover_motif(page_size: str) -> tuple[str, list[tuple[float, float, float]]]:
+    """The cover's pattern for ``page_size``: its viewBox (in mm, the band's own shape) and
+    its dots, each (x, y, radius): whole rows only, every other one staggered by half a
+    pitch, and the grid centred in the band, so that the trim cuts no dot."""
+    width, height = PAGE_SIZES[page_size]
+    height = round(height * MOTIF_BAND, 2)
+    rows = int((height - 2 * MOTIF_EDGE) // MOTIF_PITCH) + 1
+    columns = int((width - 2 * MOTIF_EDGE - MOTIF_PITCH / 2) // MOTIF_PITCH) + 1
+    left = (width - (columns - 1) * MOTIF_PITCH - MOTIF_PITCH / 2) / 2
+    top = (height - (rows - 1) * MOTIF_PITCH) / 2
+    dots = [(round(left + column * MOTIF_PITCH + (row % 2) * MOTIF_PITCH / 2, 2),
+             round(top + row * MOTIF_PITCH, 2),
+             round(1.2 + ((row * 3 + column * 5) % 7) * 0.55, 2))
+            for row in range(rows) for column in range(columns)]
+    return f"0 0 {width:g} {height:g}", dots
 
 
 def printed_address(url: str) -> Markup:

@@ -20,6 +20,7 @@ from . import STYLES
 COMMENT = re.compile(r"/\*.*?\*/", re.S)
 IMPORT = re.compile(r"@import\s+url\(\s*[\"']?\.\./([\w-]+/theme\.css)[\"']?\s*\)\s*;")
 ROOT_BLOCK = re.compile(r":root\s*\{([^}]*)\}", re.S)
+PRESS_BLOCK = re.compile(r":root\.press\s*\{([^}]*)\}", re.S)
 DEFINITION = re.compile(r"(--[\w-]+)\s*:\s*([^;]+);")
 VARIABLE = re.compile(r"var\(\s*(--[\w-]+)\s*(?:,\s*([^()]*))?\)")
 FONT_FACE = re.compile(r"@font-face\s*\{[^}]*\}", re.S)
@@ -41,14 +42,16 @@ class FontFace:
         return STYLES / self.source
 
 
-def custom_properties(theme: str) -> dict[str, str]:
-    """The design values a theme sets on :root, after those of the theme it imports."""
+def custom_properties(theme: str, press: bool = False) -> dict[str, str]:
+    """The design values a theme sets on :root, after those of the theme it imports; with
+    ``press``, those it sets for the press edition (on :root.press) over them."""
     text = COMMENT.sub("", (STYLES / theme / "theme.css").read_text(encoding="utf-8"))
     values: dict[str, str] = {}
     for imported in IMPORT.findall(text):  # another theme's theme.css, which this one adapts
-        values.update(custom_properties(Path(imported).parent.name))
-    values.update({name: value.strip() for block in ROOT_BLOCK.findall(text)
-                   for name, value in DEFINITION.findall(block)})
+        values.update(custom_properties(Path(imported).parent.name, press))
+    for pattern in (ROOT_BLOCK, PRESS_BLOCK) if press else (ROOT_BLOCK,):
+        values.update({name: value.strip() for block in pattern.findall(text)
+                       for name, value in DEFINITION.findall(block)})
     return values
 
 

@@ -4,6 +4,7 @@ pictures to disk, build editions, and read what a built PDF embeds."""
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import struct
 import zlib
@@ -163,3 +164,25 @@ def drawn_streams(page) -> bytes:
                 yield from forms(xobject.get("/Resources", {}))
 
     return b"".join([page.get_contents().get_data(), *forms(page["/Resources"])])
+
+
+def theme_colour(name: str, press: bool = False) -> tuple[float, ...]:
+    """The default theme's colour ``name`` (``rating``) as the PDF writes it (RGB, or the
+    press's CMYK)."""
+    from press.styles import custom_properties
+
+    value = custom_properties("default", press)[f"--colour-{name}"]
+    if press:
+        return tuple(float(ink) for ink in re.findall(r"[\d.]+", value))
+    return tuple(int(value[index:index + 2], 16) / 255 for index in (1, 3, 5))
+
+
+def star_colours(path: Path, page_number: int) -> tuple[list, list]:
+    """The fill colours of the filled shapes on a page, and the stroke colours of the
+    stroked ones (the stars of a rating, each drawn as a path)."""
+    import pdfplumber
+
+    with pdfplumber.open(path) as pdf:
+        shapes = pdf.pages[page_number - 1].curves
+        return ([tuple(shape["non_stroking_color"]) for shape in shapes if shape["fill"]],
+                [tuple(shape["stroking_color"]) for shape in shapes if shape["stroke"]])

@@ -11,8 +11,8 @@ import pytest
 from press.sources import load_book
 
 from .conftest import EVERY_FEATURE, FIRST_HANDBOOK, build_pdf
-from .helpers import (MINIMAL_CHAPTER, SHIPPED_FONTS, copy_handbook, embedded_fonts, minimal_book,
-                      write_handbook)
+from .helpers import (MINIMAL_CHAPTER, SHIPPED_FONTS, build_edition, copy_handbook, embedded_fonts,
+                      minimal_book, star_colours, theme_colour, write_handbook)
 
 # Each builds whole editions: the slow tier (make test runs every tier).
 pytestmark = pytest.mark.slow
@@ -110,13 +110,53 @@ def test_page_size_is_a5(first_pdf):
         assert float(page.mediabox.height) == pytest.approx(210 * MM, abs=0.5)
 
 
-def test_page_size_follows_book_yaml(tmp_path):
-    folder = write_handbook(tmp_path / "letter", {"book.yaml": minimal_book("page_size: Letter"),
-                                                  "01-a.md": MINIMAL_CHAPTER})
-    built = build_pdf(folder, tmp_path / "out")
-    page = built.reader.pages[0]
+@pytest.fixture(scope="module")
+def letter_pdf(tmp_path_factory):
+    folder = write_handbook(tmp_path_factory.mktemp("letter") / "letter", {
+        "book.yaml": minimal_book("page_size: Letter"),
+        "01-a.md": MINIMAL_CHAPTER + "\n    Rated [stars: 3/5] by its readers.\n"})
+    return build_pdf(folder, folder.parent / "out")
+
+
+def test_page_size_follows_book_yaml(letter_pdf):
+    page = letter_pdf.reader.pages[0]
     assert float(page.mediabox.width) == pytest.approx(8.5 * 72, abs=0.5)
     assert float(page.mediabox.height) == pytest.approx(11 * 72, abs=0.5)
+
+
+@pytest.mark.parametrize("fixture", ["first_pdf", "first_pdf_a4", "letter_pdf"])
+def test_the_covers_pattern_is_whole_dots_in_whole_rows(fixture, request):
+    """The cover's dots sit wholly in their band (the top third of the cover) and inside
+    the trim, in rows of the same number each: no dot is sliced at an edge."""
+    import pdfplumber
+
+    with pdfplumber.open(request.getfixturevalue(fixture).path) as pdf:
+        cover = pdf.pages[0]
+        dots = [curve for curve in cover.curves if curve["fill"]]
+        band = cover.height * 0.33
+        assert len(dots) >= 15
+        for dot in dots:
+            assert dot["x0"] >= 2 * MM and dot["x1"] <= cover.width - 2 * MM, dot["x0"]
+            assert dot["top"] >= 2 * MM and dot["bottom"] <= band - 2 * MM, dot["bottom"]
+        rows = {}
+        for dot in dots:
+            rows.setdefault(round((dot["top"] + dot["bottom"]) / 2), []).append(dot)
+        assert len(rows) >= 3 and len({len(row) for row in rows.values()}) == 1, \
+            sorted((centre, len(row)) for centre, row in rows.items())
+
+
+def test_stars_are_drawn_in_the_themes_rating_colour_in_every_printed_edition(letter_pdf,
+                                                                               tmp_path):
+    """A rating of 3 out of 5: three stars filled and five outlined, all in the theme's
+    rating colour (not black), on the office PDF and as that colour's inks on the press's."""
+    for edition, press in (("pdf", False), ("print", True)):
+        path = letter_pdf.path if not press else build_edition(
+            letter_pdf.path.parent.parent / "letter", "print", tmp_path)
+        fills, strokes = star_colours(path, letter_pdf.page_of("3 out of 5 stars"))
+        expected = theme_colour("rating", press)
+        assert len(fills) == 3 and len(strokes) == 5, (edition, fills, strokes)
+        for colour in fills + strokes:
+            assert colour == pytest.approx(expected, abs=0.003), edition
 
 
 def test_metadata_title_authors_language_and_tags(feature_pdf):
@@ -642,3 +682,43 @@ def test_a_hyphenated_word_never_leaves_a_short_piece_alone_at_a_line_end(tmp_pa
     assert sum("trade-offs" in line for line in lines) > 20
     # (pdfium joins a word broken at a line's end, marking the break with U+FFFE.)
     assert not [line for line in lines if "trade\ufffe" in line or line.endswith("trade-")]
+
+
+def test_a_long_code_span_never_stretches_the_justified_line_before_it(tmp_path):
+    """A long code span falls at every place in the line, paragraph after paragraph: no
+    justified line opens a gap wider than an em between its words to put the whole span
+    on the next line (the span breaks before a dot, as an address does), and the span's
+    characters are all there, in order. (An em is where a typesetter calls a line loose;
+    the handbooks' justified text keeps under 0.7 em; a span kept whole opened 4.8 em.)"""
+    import pdfplumber
+
+    span = "spark.sql.adaptive.coalescePartitions.enabled"
+    paragraphs = "\n\n".join(  # a letter further each time, or a word
+        f"So{'o' * (count % 10)}{' and' * (count // 10)} before you run the job again, set "
+        f"the option `{span}` to true in the cluster's settings, the end."
+        for count in range(60))
+    handbook = write_handbook(tmp_path / "h", {
+        "book.yaml": minimal_book(),
+        "01-a.md": f"---\ntitle: A\nsummary: B.\n---\n\n{paragraphs}\n"})
+    built = build_pdf(handbook, tmp_path / "out")
+    assert " ".join(built.pages).replace("\n", "").count(span) == 60
+    widest = []
+    with pdfplumber.open(built.path) as pdf:
+        for page in pdf.pages[built.page_of("Soo") - 1:]:
+            lines: list[list] = []  # words whose middles are within 3 pt (code is smaller)
+            for word in sorted(page.extract_words(extra_attrs=["size"]), key=middle):
+                if lines and middle(word) - middle(lines[-1][0]) < 3:
+                    lines[-1].append(word)
+                else:
+                    lines.append([word])
+            for words in lines:
+                words.sort(key=lambda word: word["x0"])
+                if words[-1]["text"] == "end." or len(words) < 2 or words[0]["size"] < 9:
+                    continue  # a paragraph's last line is not justified; the folio
+                widest.append(max((right["x0"] - left["x1"]) / left["size"]
+                                  for left, right in zip(words, words[1:])))
+    assert len(widest) > 60 and max(widest) <= 1.0, sorted(widest)[-10:]
+
+
+def middle(word: dict) -> float:
+    return (word["top"] + word["bottom"]) / 2

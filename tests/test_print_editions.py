@@ -18,7 +18,8 @@ from press.imposition import BLEED, SLUG, booklet_order, crop_mark_lines, padded
 
 from .conftest import EVERY_FEATURE
 from .helpers import (MINIMAL_BOOK, MINIMAL_CHAPTER, SHIPPED_FONTS, build_edition, copy_handbook,
-                      drawn_streams, embedded_fonts, minimal_book, write_handbook)
+                      drawn_streams, embedded_fonts, minimal_book, star_colours, theme_colour,
+                      write_handbook)
 
 # Each builds whole editions: the slow tier (make test runs every tier).
 pytestmark = pytest.mark.slow
@@ -360,6 +361,31 @@ def test_flyer_is_one_a4_sheet_with_title_summaries_stars_pros_and_cons(flyer):
                      "9 out of 10 stars", "Advantages", "Well paid", "Disadvantages",
                      "A high entry bar", "https://example.org/every-feature"):
         assert expected in text, expected
+
+
+def test_flyer_draws_its_stars_in_the_themes_rating_colour(flyer):
+    fills, strokes = star_colours(flyer, 1)  # 9 out of 10: nine filled, ten outlined
+    rating = theme_colour("rating")
+    assert sum(colour == pytest.approx(rating, abs=0.003) for colour in fills) == 9, fills
+    assert len(strokes) == 10 and all(colour == pytest.approx(rating, abs=0.003)
+                                      for colour in strokes), strokes
+    assert (0, 0, 0) not in fills  # the callouts' icons are in their own colours
+
+
+@pytest.mark.parametrize("press", [False, True])
+def test_callout_icons_are_one_drawn_family_each_in_its_kinds_colour(press, press_pdf,
+                                                                     feature_pdf):
+    """Each kind's icon is a shape the page draws (no font's symbol: they mixed a solid
+    tick with an outline bulb), filled in that kind's colour, in the press PDF as its inks;
+    the myth has its label, not an icon."""
+    path = press_pdf if press else feature_pdf.path
+    texts = [page.extract_text() for page in pypdf.PdfReader(path).pages]
+    page = next(number for number, text in enumerate(texts, 1) if "Mind the gap." in text)
+    assert not re.search("[ℹ💡⚠✔✖]", texts[page - 1])
+    fills, _ = star_colours(path, page)
+    for kind in ("note", "tip", "warning", "pros", "cons"):
+        expected = theme_colour(kind, press)
+        assert any(colour == pytest.approx(expected, abs=0.003) for colour in fills), kind
 
 
 def test_flyer_fills_its_sheet_with_the_pros_and_cons_side_by_side(flyer):
