@@ -116,10 +116,14 @@ def _line_breaks(html: str) -> str:
 
     - each hyphenated word with a piece of four letters or fewer ("trade-offs", "day-to-
       day") kept on one line, so that no line begins with "offs" or ends with "e-";
-    - a long code span in the text (``spark.sql.adaptive.enabled``) given places to
-      break, before a dot or an underscore and after a slash, as Chicago breaks a long
-      address: with no hyphen added, it never stretches the justified line before it
-      wide to make room for the whole span on the next."""
+    - a long code span in the text or a cell (``spark.sql.adaptive.enabled``) given
+      places to break, before a dot or an underscore, after a slash, and between camel-
+      case words, as Chicago breaks a long address: with no hyphen added, it never
+      stretches the justified line before it wide to make room for the whole span on
+      the next, nor breaks at any letter in a narrow column. Each place is a zero-width
+      space in the span's own text (the layout engine goes back to a <wbr> between two
+      boxes no further than the last box), which the PDF's text leaves out: copied, the
+      span is as the author wrote it."""
     pieces, depth = [], {"code": 0, "pre": 0}
     for piece in TAG.split(html):
         if piece.startswith("<"):
@@ -130,7 +134,7 @@ def _line_breaks(html: str) -> str:
             pass
         elif depth["code"]:
             if len(piece) > LONG_CODE:
-                piece = CODE_BREAK.sub("<wbr/>", piece)
+                piece = CODE_BREAK.sub("\u200b", piece)
         elif "-" in piece:
             piece = COMPOUND.sub(_unbroken, piece)
         pieces.append(piece)

@@ -17,7 +17,7 @@ from types import MappingProxyType
 from urllib.parse import unquote, urlsplit
 
 from .findings import Finding, SourceError
-from . import inks
+from . import inks, patches
 from .model import Book
 from . import STYLES
 from .sources import picture_type
@@ -62,6 +62,7 @@ def _load_weasyprint():
 
 
 weasyprint = _load_weasyprint()
+patches.apply(weasyprint)
 
 
 def _font_configuration():
@@ -291,22 +292,52 @@ def laid_out(book: Book, html: str, files: Mapping[str, bytes] = NO_FILES, press
     A table cell's words are never broken (styles/print.css) unless a word alone is wider
     than its column can be: a table that is then wider than its page is laid out again
     with hyphenation in its widest column (where the longest words are), and, should it
-    still be too wide, in all its columns.
+    still be too wide, in all its columns. A chapter whose last page holds little is
+    then set again as press.tails says.
     """
     numbers = iter(range(1, 1 << 30))
     html = TABLE.sub(lambda found: f'<table data-table="{next(numbers)}"', html)
     hyphenated: dict[str, set[int] | None] = {}  # by table: its columns (None: all)
     LOGGER.info("Laying out %s", book.slug)
     while True:
-        rendered = _render(book, _hyphenating(html, hyphenated), files, press, tags)
+        source = _hyphenating(html, hyphenated)
+        rendered = _render(book, source, files, press, tags)
         wide = _too_wide(rendered)
         if not wide or all(hyphenated.get(table, set()) is None for table in wide):
-            return rendered
+            break
         for table, widths in wide.items():
             if table not in hyphenated:
                 hyphenated[table] = {widths.index(max(widths)) + 1}
             elif hyphenated[table] is not None:
                 hyphenated[table] = None
+    return _fuller_tails(book, source, rendered, files, press, tags)
+
+
+def _fuller_tails(book: Book, html: str, rendered, files: Mapping[str, bytes], press: bool,
+                  tags: bool):
+    """``rendered`` (laid out from ``html``), or, where a chapter's last page holds little,
+    the document laid out again with each remedy that made its chapter end better."""
+    from . import tails
+
+    short = tails.short(rendered)
+    rules = tails.remedies(rendered, short) if short else {}
+    if not rules:
+        return rendered
+    LOGGER.info("Setting again the ends of %s", ", ".join(rules))
+    again = _render(book, _styled(html, rules.values()), files, press, tags)
+    after = tails.tails(again)
+    kept = {chapter: rule for chapter, rule in rules.items()
+            if tails.better(short[chapter], after.get(chapter))}
+    if kept == rules:
+        return again
+    if not kept:
+        return rendered
+    return _render(book, _styled(html, kept.values()), files, press, tags)
+
+
+def _styled(html: str, rules) -> str:
+    """``html`` with the style ``rules`` added last, after every style sheet."""
+    return html.replace("</head>", "<style>" + "\n".join(rules) + "</style></head>", 1)
 
 
 TABLE = re.compile(r"<table\b")
@@ -319,8 +350,7 @@ def _hyphenating(html: str, hyphenated: Mapping[str, set[int] | None]) -> str:
     cells = ", ".join(f'table[data-table="{table}"] tr > *' if columns is None else ", ".join(
         f'table[data-table="{table}"] tr > :nth-child({column})' for column in sorted(columns))
                       for table, columns in sorted(hyphenated.items()))
-    rule = f"<style>{cells} {{ hyphens: auto; overflow-wrap: break-word; }}</style>"
-    return html.replace("</head>", rule + "</head>", 1)
+    return _styled(html, [f"{cells} {{ hyphens: auto; overflow-wrap: break-word; }}"])
 
 
 def _too_wide(document) -> dict[str, list[float]]:
