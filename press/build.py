@@ -98,24 +98,37 @@ def print_html(book: Book, stylesheets: list[str] = (),
     html = environment().get_template("book.html.j2").render(
         book=book, chapters=chapters, version=__version__,
         cover_url=cover_url, stylesheets=stylesheets, press=press)
-    return inked_svg(html, book, press)
+    return finished(html, book, press)
+
+
+def finished(html: str, book: Book, press: bool = False) -> str:
+    """A printed document's HTML as it is laid out: its lines broken as a typesetter
+    breaks them, its drawings in their colours (or inks, for the ``press``)."""
+    return inked_svg(_line_breaks(html), book, press)
 
 
 def print_form(rendered: RenderedChapter) -> RenderedChapter:
-    """A chapter as the print edition has it: each footnote where it is called, a
-    paragraph that ends in a colon marked as the lead-in it is (kept with what it
-    introduces), and a pros box beside the cons box after it (or before) in one group
-    (kept on one page where they fit, side by side where the page is wide)."""
+    """A chapter as the print edition has it: each footnote where it is called; a
+    paragraph that ends in a colon, or stands alone between a heading and the table, list,
+    box or quotation it introduces, marked as the lead-in it is (kept with what follows);
+    and a pros box beside the cons box after it (or before) in one group (kept on one page
+    where they fit, side by side where the page is wide)."""
     html = LEAD_IN.sub(r'<p class="lead-in">\1</p>', footnotes_at_calls(rendered.html))
+    html = INTRODUCTION.sub(r'\1<p class="lead-in">\2</p>', html)
     html = PROS_AND_CONS.sub(r'<div class="pros-cons">\1\3</div>', html)
-    return replace(rendered, html=_line_breaks(html))
+    return replace(rendered, html=html)
 
 
 def _line_breaks(html: str) -> str:
-    """The text's line breaks as a typesetter sets them, outside code blocks:
+    """The text's line breaks as a typesetter sets them (not in the document's head, code
+    blocks or drawings):
 
     - each hyphenated word with a piece of four letters or fewer ("trade-offs", "day-to-
       day") kept on one line, so that no line begins with "offs" or ends with "e-";
+    - a paragraph's last word never hyphenated, so that its last line is never the end of
+      a word ("opment.");
+    - a heading's, a title's or a summary's last two words kept on one line, so that
+      none ends in a word alone ("Welcome to the engine room of / data");
     - a long code span in the text or a cell (``spark.sql.adaptive.enabled``) given
       places to break, before a dot or an underscore, after a slash, and between camel-
       case words, as Chicago breaks a long address: with no hyphen added, it never
@@ -124,21 +137,44 @@ def _line_breaks(html: str) -> str:
       space in the span's own text (the layout engine goes back to a <wbr> between two
       boxes no further than the last box), which the PDF's text leaves out: copied, the
       span is as the author wrote it."""
-    pieces, depth = [], {"code": 0, "pre": 0}
-    for piece in TAG.split(html):
+    tokens = TAG.split(html)
+    pieces, skipped, code, closing, display = [], 0, 0, None, False
+    for index, piece in enumerate(tokens):
         if piece.startswith("<"):
             name = TAG_NAME.match(piece)
-            if name and name.group(2) in depth and not piece.endswith("/>"):
-                depth[name.group(2)] += -1 if name.group(1) else 1
-        elif depth["pre"]:
+            tag, step = (name.group(2).lower(), -1 if name.group(1) else 1) if name else ("", 0)
+            if piece.endswith("/>"):
+                pass
+            elif tag in UNTOUCHED:
+                skipped += step
+            elif tag == "code":
+                code += step
+            elif step > 0 and (tag in HEADING_TAGS or DISPLAY.match(piece)):
+                closing, display = f"</{tag}>", True
+            elif step > 0 and tag == "p":
+                closing, display = "</p>", False
+            elif piece == closing:
+                closing = None
+        elif skipped:
             pass
-        elif depth["code"]:
+        elif code:
             if len(piece) > LONG_CODE:
                 piece = CODE_BREAK.sub("\u200b", piece)
-        elif "-" in piece:
-            piece = COMPOUND.sub(_unbroken, piece)
+        else:
+            last = closing is not None and index + 1 < len(tokens) and tokens[index + 1] == closing
+            piece = _kept_together(piece, display) if last else COMPOUND.sub(_unbroken, piece)
         pieces.append(piece)
     return "".join(pieces)
+
+
+def _kept_together(text: str, display: bool) -> str:
+    """The last text of a paragraph (or of a heading, a title, a summary: ``display``),
+    its last word (or two) kept whole on one line."""
+    found = (LAST_TWO_WORDS if display else LAST_WORD).search(text)
+    if found is None or (display and (len(found.group(1)) > 24 or len(found.group(2)) > 10)):
+        return COMPOUND.sub(_unbroken, text)
+    return (COMPOUND.sub(_unbroken, text[:found.start()])
+            + f'<span class="unbroken">{found.group(1)}</span>{text[found.end(1):]}')
 
 
 def _unbroken(word: re.Match) -> str:
@@ -149,7 +185,13 @@ def _unbroken(word: re.Match) -> str:
 
 TAG = re.compile(r"(<[^>]*>)")
 TAG_NAME = re.compile(r"<(/?)([a-zA-Z0-9]+)")
+UNTOUCHED = {"head", "style", "script", "title", "pre", "svg"}
+HEADING_TAGS = {"h1", "h2", "h3", "h4"}
+DISPLAY = re.compile(r'<p class="(?:cover-title|cover-subtitle|title-page-subtitle|chapter-summary'
+                     r'|back-cover-title|fact-subtitle)"')
 COMPOUND = re.compile(r"(?<![\w-])\w+(?:-\w+)+(?![\w-])")
+LAST_WORD = re.compile(r"([\w’'-]{7,})[^\w\s<]*\s*$")  # a word that may be hyphenated
+LAST_TWO_WORDS = re.compile(r"(\S+ (\S+?))[^\w\s<]*\s*$")
 LONG_CODE = 16  # characters: a shorter code span is kept whole
 # Between two characters of a word: before a dot or an underscore, after a slash, and
 # where a lower-case letter meets a capital (coalesce|Partitions).
@@ -158,6 +200,9 @@ CODE_BREAK = re.compile(r"(?<=\w)(?=[._]\w)|(?<=\w/)(?=\w)|(?<=[a-z])(?=[A-Z][a-
 
 # A paragraph of the chapter's own (no attributes) whose words end in a colon.
 LEAD_IN = re.compile(r"<p>((?:(?!</?p[\s>]).)*?:(?:\s*</\w+>)*)</p>", re.S)
+# A paragraph alone between a heading and the table, list, box or quotation after it.
+INTRODUCTION = re.compile(r"(</h[2-4]>\s*)<p>((?:(?!</?p[\s>]).)*?)</p>"
+                          r"(?=\s*<(?:table|ul|ol|aside|blockquote|figure)\b)", re.S)
 PROS_AND_CONS = re.compile(r'(<aside class="callout callout-(pros|cons)"(?:(?!</?aside\b).)*</aside>)'
                            r'\s*(<aside class="callout callout-(?!\2)(?:pros|cons)"'
                            r'(?:(?!</?aside\b).)*</aside>)', re.S)
@@ -229,7 +274,7 @@ class Editions:
         stylesheets = stylesheet_urls(self.book, edition.sheets)
         with stage("templates"):
             if edition.name == "flyer":
-                html = inked_svg(environment().get_template("flyer.html.j2").render(
+                html = finished(environment().get_template("flyer.html.j2").render(
                     book=self.book, chapters=self.chapters, version=__version__, press=False,
                     rows=fact_sheet_rows(fact_sheet_sections(self.book, self.chapters)),
                     stylesheets=stylesheets), self.book)

@@ -63,7 +63,9 @@ def impose_booklet(source: bytes, target: Path) -> int:
     """Write ``source``'s pages as a booklet for duplex printing; return the sheet count.
 
     Each side of a sheet holds two pages, centred on the paper; printed on both
-    sides (flip on the short edge), folded and stapled, the sheets read in order.
+    sides (flip on the short edge), folded and stapled, the sheets read in order. It is
+    for paper: the office PDF's links are left out (on a sheet they would lie over the
+    wrong page, and lead to places the booklet does not name).
     """
     with apply_configuration(**OWN_PDF):
         return _impose(PdfReader(io.BytesIO(source)), target)
@@ -82,6 +84,8 @@ def _impose(reader: PdfReader, target: Path) -> int:
             if number is not None:
                 place = Transformation().translate(margin_x + position * width, margin_y)
                 side.merge_transformed_page(reader.pages[number - 1], place)
+        if "/Annots" in side:
+            del side["/Annots"]
         writer.add_page(side)
     writer.add_metadata({"/Title": str(reader.metadata.title or "") + " (booklet)",
                          "/Producer": "Careers Handbooks press"})

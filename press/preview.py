@@ -334,7 +334,7 @@ class _Book:
         the part ``following`` (a chapter's anchor, or ``back-cover``; ``pages``: where each
         element began in the last layout of the whole book)."""
         from . import __version__
-        from .build import inked_svg
+        from .build import finished
         from .render import environment
 
         rendered = self.chapters[anchor]
@@ -353,7 +353,7 @@ class _Book:
             return f'{link.group()[:target.start()]} data-page="{page}"{link.group()[target.end():]}'
 
         body = replace(rendered, html=LINK.sub(paged, rendered.html))
-        return inked_svg(environment().get_template("chapter-alone.html.j2").render(
+        return finished(environment().get_template("chapter-alone.html.j2").render(
             book=self.checked.book, rendered=body, stylesheets=self.stylesheets,
             version=__version__, press=False, first=first, notes=notes,
             following="chapter" if following in self.chapters else following or "back-cover"),

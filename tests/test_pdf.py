@@ -642,13 +642,16 @@ def test_a_chapter_end_balanced_over_two_pages_keeps_its_words_and_order(tmp_pat
 def lead_ins_and_headings() -> str:
     """A chapter of many lead-ins and headings, each after a run of one-line paragraphs of
     its own length, so that page after page one would stand at the foot, were it not kept
-    with what follows it."""
+    with what follows it: a paragraph ending in a colon before a box, a heading before a
+    paragraph, and a heading and the one paragraph introducing a table before it."""
     units = []
     for number in range(1, 61):
         lines = "\n\n".join(f"Line {number}.{line}." for line in range(number * 5 % 9 + 1))
         units.append(f"{lines}\n\nUnit {number} has this to say:\n\n!!! note \"A box\"\n"
                      f"    One line.\n\n    Another line.\n\n    A third line.\n\n"
-                     + (f"## Heading {number}\n\nA paragraph.\n" if number % 3 == 0 else ""))
+                     + (f"## Heading {number}\n\nA paragraph.\n" if number % 3 == 0 else "")
+                     + (f"## Table {number}\n\nThe introduction to table {number}.\n\n"
+                        "| A | B |\n|---|---|\n" + "| 1 | 2 |\n" * 6 if number % 3 == 1 else ""))
     return "---\ntitle: Lead-ins\nsummary: Many of them.\n---\n\n" + "\n".join(units)
 
 
@@ -659,7 +662,8 @@ def test_no_lead_in_or_heading_ends_a_page_wherever_it_falls(tmp_path, size):
     endings = page_endings(build_pdf(handbook, tmp_path / "out").path)
     assert len(endings) > 8
     assert [(number, words) for number, kind, words in endings
-            if kind.startswith("H") or (kind == "P" and words.endswith(":"))] == []
+            if kind.startswith("H") or (kind == "P" and words.endswith(":"))
+            or words.startswith("The introduction to table")] == []
 
 
 def box_titles(path: Path, titles: tuple[str, str]) -> list[tuple[int, float, float]]:
@@ -814,3 +818,68 @@ def test_a_long_code_span_never_stretches_the_justified_line_before_it(tmp_path)
 
 def middle(word: dict) -> float:
     return (word["top"] + word["bottom"]) / 2
+
+
+def pdfium_lines(path: Path, pages: slice = slice(None)) -> list[str]:
+    """The lines of text of ``pages``, as pdfium reads them (it marks a word broken at a
+    line's end with U+FFFE)."""
+    document = pypdfium2.PdfDocument(path)
+    return [line.strip() for index in range(len(document))[pages]
+            for line in document[index].get_textpage().get_text_range().splitlines()]
+
+
+def test_titles_and_summaries_never_end_in_a_word_alone(tmp_path):
+    """Chapter titles and summaries of every length, from a few words to two lines and
+    more: none breaks before its last word alone ("... engine room of / data")."""
+    words = "Welcome to the engine room where data flows every day and night for us".split()
+    chapters = {f"{number:02d}-c.md": f"---\ntitle: {' '.join(words[:number])}\nsummary: "
+                f"{' '.join(words[:number + 4])} of it.\n---\n\nText.\n"
+                for number in range(3, len(words) + 1)}
+    handbook = write_handbook(tmp_path / "h", {"book.yaml": minimal_book(), **chapters})
+    built = build_pdf(handbook, tmp_path / "out")
+    import pdfplumber
+
+    lines_of = {"title": [], "summary": []}
+    with pdfplumber.open(built.path) as pdf:
+        for page in pdf.pages:
+            if not page.search("CHAPTER"):
+                continue
+            for line in page.extract_text_lines():
+                size = line["chars"][0]["size"]
+                if size > 15:
+                    lines_of["title"].append(line["text"])
+                elif "Italic" in line["chars"][0]["fontname"] and size > 9:
+                    lines_of["summary"].append(line["text"])
+    for kind, lines in lines_of.items():
+        assert len(lines) > len(chapters), kind
+        assert [line for line in lines if len(line.split()) == 1] == [], kind
+
+
+def test_a_paragraphs_last_word_is_never_hyphenated(tmp_path):
+    """A paragraph's last word falls at every place in the line: it is never broken, so
+    that no paragraph's last line is the end of a word ("opment.")."""
+    paragraphs = "\n\n".join(f"So{'o' * count} many of us care about its development."
+                             for count in range(1, 61))
+    handbook = write_handbook(tmp_path / "h", {
+        "book.yaml": minimal_book(),
+        "01-a.md": f"---\ntitle: A\nsummary: B.\n---\n\n{paragraphs}\n"})
+    lines = pdfium_lines(build_pdf(handbook, tmp_path / "out").path)
+    assert sum(line.endswith("development.") for line in lines) == 60
+
+
+def test_the_title_page_and_cover_keep_trade_offs_whole(first_pdf):
+    lines = pdfium_lines(first_pdf.path, slice(0, 3))
+    assert any("trade-offs" in line for line in lines)
+    # (pdfium joins a word broken at a line's end, marking the break with U+FFFE.)
+    assert not [line for line in lines if "trade\ufffe" in line or line.endswith("trade-")
+                or line.startswith("offs")]
+
+
+def test_the_back_covers_blurb_keeps_a_measure_to_read(first_pdf_a4):
+    """On A4 the blurb's lines stay within about 75 characters (not the page's width)."""
+    import pdfplumber
+
+    with pdfplumber.open(first_pdf_a4.path) as pdf:
+        lines = [line["text"] for line in pdf.pages[-1].extract_text_lines()
+                 if line["chars"][0]["size"] == pytest.approx(10.5, abs=0.2)]
+    assert len(lines) >= 3 and max(len(line) for line in lines) <= 80, lines

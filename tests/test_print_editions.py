@@ -326,6 +326,14 @@ def test_booklet_is_a5_pages_two_up_on_a4_landscape(booklet):
         assert float(page.mediabox.height) == pytest.approx(210 * MM, abs=0.5)
 
 
+def test_booklet_sheets_carry_no_links(booklet):
+    """A booklet is for paper: the office PDF's links (which it has) would lie over the
+    other page of the sheet and lead nowhere, so none is carried over."""
+    assert any("/Annots" in page for page in pypdf.PdfReader(booklet[1]).pages)
+    assert not [number for number, page in enumerate(pypdf.PdfReader(booklet[0]).pages, 1)
+                if "/Annots" in page]
+
+
 def test_an_a4_handbook_imposes_onto_a3(tmp_path):
     folder = write_handbook(tmp_path / "big", {"book.yaml": minimal_book("page_size: A4"),
                                                "01-a.md": MINIMAL_CHAPTER})
