@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import contextlib
+import gc
 import io
 import logging
 import multiprocessing.util
@@ -293,7 +294,7 @@ def laid_out(book: Book, html: str, files: Mapping[str, bytes] = NO_FILES, press
     than its column can be: a table that is then wider than its page is laid out again
     with hyphenation in its widest column (where the longest words are), and, should it
     still be too wide, in all its columns. A chapter whose last page holds little is
-    then set again as press.tails says.
+    then set again, as press.tails says.
     """
     numbers = iter(range(1, 1 << 30))
     html = TABLE.sub(lambda found: f'<table data-table="{next(numbers)}"', html)
@@ -310,29 +311,29 @@ def laid_out(book: Book, html: str, files: Mapping[str, bytes] = NO_FILES, press
                 hyphenated[table] = {widths.index(max(widths)) + 1}
             elif hyphenated[table] is not None:
                 hyphenated[table] = None
-    return _fuller_tails(book, source, rendered, files, press, tags)
-
-
-def _fuller_tails(book: Book, html: str, rendered, files: Mapping[str, bytes], press: bool,
-                  tags: bool):
-    """``rendered`` (laid out from ``html``), or, where a chapter's last page holds little,
-    the document laid out again with each remedy that made its chapter end better."""
+        del rendered
+        gc.collect()
     from . import tails
 
+    # A chapter whose last page holds little is set again (press.tails): its remedy is
+    # kept only where the chapter ends better. One document in memory at a time: the
+    # layout of a book is most of a build's peak.
     short = tails.short(rendered)
     rules = tails.remedies(rendered, short) if short else {}
     if not rules:
         return rendered
+    del rendered
+    gc.collect()  # its boxes refer to each other: freed only by the collector
     LOGGER.info("Setting again the ends of %s", ", ".join(rules))
-    again = _render(book, _styled(html, rules.values()), files, press, tags)
+    again = _render(book, _styled(source, rules.values()), files, press, tags)
     after = tails.tails(again)
     kept = {chapter: rule for chapter, rule in rules.items()
             if tails.better(short[chapter], after.get(chapter))}
     if kept == rules:
         return again
-    if not kept:
-        return rendered
-    return _render(book, _styled(html, kept.values()), files, press, tags)
+    del again
+    gc.collect()
+    return _render(book, _styled(source, kept.values()), files, press, tags)
 
 
 def _styled(html: str, rules) -> str:
