@@ -79,6 +79,19 @@ def test_the_stars_and_the_covers_pattern_are_artifacts_and_the_words_stay(built
         assert b"/Figure" not in cover
 
 
+def test_the_callout_icons_are_artifacts(built):
+    """The first handbook's page of pros and cons (no rating on it): the boxes' icons, our
+    drawings, are artifacts, not figures; the title says the kind."""
+    import pypdf
+
+    texts = [page.extract_text() for page in pypdf.PdfReader(built[0]).pages]
+    boxed = next(index for index, text in enumerate(texts)
+                 if "Advantages" in text and "stars" not in text)
+    with pikepdf.open(built[0]) as pdf:
+        stream = pikepdf.unparse_content_stream(pikepdf.parse_content_stream(pdf.pages[boxed]))
+        assert b"/Figure" not in stream and b"/Artifact BMC" in stream
+
+
 def test_a_pdf_without_a_structure_tree_is_left_as_it_is():
     data = io.BytesIO()
     with pikepdf.new() as pdf:
