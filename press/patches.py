@@ -1,25 +1,144 @@
-"""Changes to the pinned WeasyPrint's layout, each applied only to the version it was
-written for (PATCHED_VERSION): a test fails the moment the pin moves, so that each is
-looked at again against the new version's source before it applies.
+"""Changes to the pinned WeasyPrint and pydyf, each applied only to the versions it was
+written for (PATCHED_VERSION, PATCHED_PYDYF): a test fails the moment a pin moves, so that
+each is looked at again against the new version's source before it applies.
+
+Two kinds:
+
+- a change of layout, which a typesetter asks for (a table's short columns set whole);
+- faults of cost fixed where they are, each leaving the PDF byte for byte as it was (a
+  test builds with and without them and compares): see SPEED.
 """
 
 from __future__ import annotations
 
+import contextlib
+import inspect
+import textwrap
+
 PATCHED_VERSION = "70.0"
+PATCHED_PYDYF = "0.13.0"
 SHORT_COLUMN = 0.15  # of the table's width: a column whose longest entry fits is short
 
 
+class DoesNotApply(Exception):
+    """A patched function's source is not the one the patch was written for."""
+
+
 def apply(weasyprint) -> bool:
-    """Apply every patch to ``weasyprint``, once; whether its version is the one they are
-    written for (else none applies, and the layout is WeasyPrint's own)."""
-    if weasyprint.__version__ != PATCHED_VERSION:
+    """Apply every patch, once; whether the versions are the ones they are written for
+    (else none applies, and WeasyPrint works as its own)."""
+    import pydyf
+
+    if weasyprint.__version__ != PATCHED_VERSION or pydyf.__version__ != PATCHED_PYDYF:
         return False
     from weasyprint.layout import table
 
     if not getattr(table, "_press_patched", False):
         table.auto_table_layout = _short_columns_whole(table.auto_table_layout)
         table._press_patched = True
+    if not _SAVED:
+        for owner, name, make in SPEED:
+            original = getattr(owner(), name)
+            _SAVED.append((owner(), name, original))
+            setattr(owner(), name, make(original))
     return True
+
+
+@contextlib.contextmanager
+def without_speed_patches():
+    """WeasyPrint and pydyf as they are, within: for comparing their output with ours."""
+    patched = [(owner, name, getattr(owner, name)) for owner, name, _ in _SAVED]
+    for owner, name, original in _SAVED:
+        setattr(owner, name, original)
+    try:
+        yield
+    finally:
+        for owner, name, value in patched:
+            setattr(owner, name, value)
+
+
+def _edited(function, *edits: tuple[str, str], **names):
+    """``function`` compiled again from its source with each (old, new) edit made (each
+    old text found exactly once, else DoesNotApply), in its module's namespace with
+    ``names`` added."""
+    source = textwrap.dedent(inspect.getsource(function))
+    for old, new in edits:
+        if source.count(old) != 1:
+            raise DoesNotApply(f"{function.__module__}.{function.__qualname__}")
+        source = source.replace(old, new)
+    namespace = dict(function.__globals__, **names)
+    exec(compile(source, inspect.getsourcefile(function), "exec"), namespace)
+    return namespace[function.__name__]
+
+
+def _target_counters_followed(compute_content_list):
+    """``weasyprint.formatting_structure.build.compute_content_list``, with what a
+    ``target-counter()`` lacks recorded under its target's name.
+
+    Two faults made WeasyPrint lay pages out again for nothing (40 page layouts for the
+    first handbook's 30 pages): the counters a ``target-counter(attr(href url), page)``
+    still waits for were filed under ``anchor_name_from_token`` of the ``attr()`` token,
+    which is None, so that the page of the target, once known, never reached them; and
+    the list was bound to the name of the box's own missing counters, so that each
+    such reference was taken for a ``counter(page)`` of its own and read again on every
+    page. Here the target's name is read as ``TargetCollector.lookup_target`` reads it,
+    and the list has a name of its own.
+    """
+    def anchor_name(anchor_token, box):
+        from weasyprint.css import targets
+        from weasyprint.urls import get_url_tuple
+
+        if anchor_token[0] == "attr()":
+            attr_name, kind, fallback = anchor_token[1]
+            value = box.element.get(attr_name, fallback)
+            anchor_token = (("string", value) if kind == "string" else
+                            ("url", get_url_tuple(value, box.style.base_url)))
+        return targets.anchor_name_from_token(anchor_token)
+
+    return _edited(compute_content_list, (
+        """                anchor_name = targets.anchor_name_from_token(anchor_token)
+                missing_counters = missing_target_counters.setdefault(
+                    anchor_name, [])
+                if counter_name not in missing_counters:
+                    missing_counters.append(counter_name)""",
+        """                anchor_name = _press_anchor_name(anchor_token, parent_box)
+                target_missing = missing_target_counters.setdefault(
+                    anchor_name, [])
+                if counter_name not in target_missing:
+                    target_missing.append(counter_name)"""), _press_anchor_name=anchor_name)
+
+
+def _page_references_kept(page_references):
+    """``pydyf.PDF.page_references``, made once for as many pages: pydyf builds the list
+    of every page's reference again on each reading, and WeasyPrint's tagging reads it
+    for every marked piece of every page (16,000 times for the 10x book: 0.5 s)."""
+    def references(pdf):
+        kids = pdf.pages["Kids"]
+        kept = pdf.__dict__.get("_press_page_references")
+        if kept is None or kept[0] != len(kids):
+            kept = (len(kids), page_references.fget(pdf))
+            pdf.__dict__["_press_page_references"] = kept
+        return kept[1]
+
+    return property(references)
+
+
+def _build_module():
+    from weasyprint.formatting_structure import build
+
+    return build
+
+
+def _pydyf_pdf():
+    import pydyf
+
+    return pydyf.PDF
+
+
+# Each fault of cost fixed: where the function is, its name, and what makes its fix.
+SPEED = ((_build_module, "compute_content_list", _target_counters_followed),
+         (_pydyf_pdf, "page_references", _page_references_kept))
+_SAVED: list = []  # each (owner, name, original) once applied
 
 
 def _short_columns_whole(auto_table_layout):

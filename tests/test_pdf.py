@@ -11,7 +11,7 @@ import pytest
 
 from press.sources import load_book
 
-from .conftest import EVERY_FEATURE, FIRST_HANDBOOK, ROOT, build_pdf
+from .conftest import EVERY_FEATURE, FIRST_HANDBOOK, build_pdf
 from .helpers import (MINIMAL_CHAPTER, SHIPPED_FONTS, build_edition, copy_handbook, embedded_fonts,
                       minimal_book, star_colours, theme_colour, write_handbook)
 
@@ -231,18 +231,6 @@ def test_a_tables_short_columns_keep_each_entry_on_one_line(feature_pdf):
                     if abs(word["top"] - after["top"]) < 1 and after["x0"] - word["x1"] < 5:
                         whole.add(f"{word['text']} {after['text']}")
     assert whole == {f"{kind} {row:02d}" for kind in ("Row", "Level") for row in range(1, 61)}
-
-
-def test_the_layout_patches_are_for_the_pinned_weasyprint():
-    """The patches of WeasyPrint's layout apply to the version pinned, and only to it: a
-    moved pin fails here until they are looked at again against its source."""
-    import weasyprint
-
-    from press import patches
-
-    pinned = re.search(r"^weasyprint==(\S+)$", (ROOT / "requirements.txt").read_text(), re.M)
-    assert pinned and pinned.group(1) == patches.PATCHED_VERSION == weasyprint.__version__
-    assert patches.apply(weasyprint)
 
 
 def test_no_table_row_is_split_across_pages(feature_pdf):
