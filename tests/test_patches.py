@@ -1,5 +1,6 @@
 """The patches of the pinned WeasyPrint and pydyf (press/patches.py): for those versions
-only, and the faults of cost fixed without a byte of the PDF changing."""
+only, and the faults of cost fixed without a byte of the PDF changing (the layout's wasted
+pages, the page references rebuilt, each stream deflated twice)."""
 
 from __future__ import annotations
 
