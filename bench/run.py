@@ -1,6 +1,7 @@
 """The benchmark: our PDF + EPUB build against the route an author would take instead
 (Pandoc to HTML, the WeasyPrint command line, Pandoc's EPUB writer), on the first handbook
-and on one ten times its size; figures written to bench/results.md.
+and on one ten times its size (and, for memory, the largest a build reads); figures
+written to bench/results.md.
 
 Run it with `make bench`. Every route runs in fresh processes, in alternation, several rounds.
 """
@@ -29,9 +30,11 @@ FIRST = ROOT / "chapters" / "ai-ml-engineer"
 A5_STYLESHEET = ROOT / "bench" / "pandoc-a5.css"  # an A5 page, as the handbooks have
 PYTHON = sys.executable
 BIN = Path(PYTHON).parent
+# The targets of the second round of speed work (the 0.8 of the first was withdrawn:
+# WeasyPrint's own import and layout of the first handbook exceed it).
 TARGETS = {
-    "ratio": 0.8, "noop": 0.3, "scale": 10.0, "rss_mb": 200.0, "catalogue": 1.7,
-    "preview": 1.0,
+    "ratio 1x": 1.25, "ratio 10x": 1.0, "noop": 0.3, "scale": 10.0, "rss_mb": 200.0,
+    "rss_growth": 1.1, "catalogue": 1.7, "preview": 1.0,
 }
 
 
@@ -79,6 +82,16 @@ def enlarged(source: Path, factor: int, target: Path) -> Path:
     (target / "book.yaml").write_text(yaml + "chapters:\n" + "".join(f"  - {c}\n" for c in chapters),
                                       encoding="utf-8")
     return target
+
+
+def largest_factor(source: Path) -> int:
+    """How many times ``source``'s chapters the largest handbook a build reads holds."""
+    sys.path.insert(0, str(ROOT))
+    from press.limits import MAX_CHAPTERS, MAX_HANDBOOK_BYTES
+
+    chapters = sorted(source.glob("*.md"))
+    size = sum(chapter.stat().st_size for chapter in chapters)
+    return min(MAX_HANDBOOK_BYTES // size, MAX_CHAPTERS // len(chapters))
 
 
 def compare(book: Path, rounds: int, work: Path) -> dict:
@@ -211,7 +224,7 @@ def report(figures: dict) -> str:
         *(target_row(f"cold PDF + EPUB, ours / Pandoc route, {size} "
                      f"({run['pages']} / {run['pandoc_pages']} pages)",
                      f"{run['ratio']:.2f} ({run['ours']:.2f} s / {run['pandoc']:.2f} s)",
-                     run["ratio"], "ratio") for size, run in (("1x", one), ("10x", ten))),
+                     run["ratio"], f"ratio {size}") for size, run in (("1x", one), ("10x", ten))),
         target_row("no-op rebuild", f"{figures['rebuild']['noop']:.2f} s",
                    figures["rebuild"]["noop"], "noop", " s"),
         target_row("10x time / 1x time", f"{ten['ours'] / one['ours']:.2f}",
@@ -219,6 +232,9 @@ def report(figures: dict) -> str:
         target_row("peak RSS at 10x",
                    f"{ten['ours_rss']:.0f} MB (Pandoc route {ten['pandoc_rss']:.0f} MB)",
                    ten["ours_rss"], "rss_mb", " MB"),
+        target_row(f"peak RSS at {figures['largest']}x (the largest handbook) / at 10x",
+                   f"{figures['30x_rss'] / ten['ours_rss']:.2f} ({figures['30x_rss']:.0f} MB)",
+                   figures["30x_rss"] / ten["ours_rss"], "rss_growth"),
         target_row("catalogue of 8, one by one / all at once",
                    f"{figures['catalogue']['ratio']:.2f} "
                    f"({figures['catalogue']['one_by_one']:.1f} s / "
@@ -267,6 +283,11 @@ def main(argv: list[str] | None = None) -> int:
         (work / "ten").mkdir()
         figures["1x"] = compare(FIRST, arguments.rounds, work / "one")
         figures["10x"] = compare(ten, max(3, arguments.rounds // 2), work / "ten")
+        # One build of the largest handbook the limits allow (press/limits.py: some 300
+        # pages; the 30x book of the target would be refused): how memory grows with it.
+        figures["largest"] = largest_factor(FIRST)
+        figures["30x_rss"] = ours(enlarged(FIRST, figures["largest"], work / "handbook-largest"),
+                                  work / "largest")[1]
         figures["stages"] = stages(FIRST, work / "stages")
         figures["rebuild"] = rebuilds(shutil.copytree(FIRST, work / "copy" / FIRST.name), work,
                                       arguments.rounds)
