@@ -212,9 +212,8 @@ def inked_svg(html: str, book: Book, press: bool = False) -> str:
     """``html`` with its inline SVG's ``currentColor`` made the colour it stands for, which
     the layout engine does not take from the style sheets (it would draw black): a rating's
     stars in the theme's rating colour, a callout's icon in its kind's, the rest (a QR
-    code) in black, in the press edition
-    as its inks (the rating's CMYK build, black as K alone). Only inside each <svg>: an
-    author's code sample may show the same words."""
+    code) in black; in the press edition as its inks (the colour's CMYK build, black as K
+    alone). Only inside each <svg>: an author's code sample may show the same words."""
     from .styles import custom_properties, resolve
 
     properties = custom_properties(book.metadata.theme, press)

@@ -44,14 +44,21 @@ class FontFace:
 
 def custom_properties(theme: str, press: bool = False) -> dict[str, str]:
     """The design values a theme sets on :root, after those of the theme it imports; with
-    ``press``, those it sets for the press edition (on :root.press) over them."""
+    ``press``, those set for the press edition on :root.press (by either theme) over all
+    of them, as the cascade has it (:root.press is the more specific)."""
+    values = _set_on(theme, ROOT_BLOCK)
+    if press:
+        values.update(_set_on(theme, PRESS_BLOCK))
+    return values
+
+
+def _set_on(theme: str, block: re.Pattern) -> dict[str, str]:
     text = COMMENT.sub("", (STYLES / theme / "theme.css").read_text(encoding="utf-8"))
     values: dict[str, str] = {}
     for imported in IMPORT.findall(text):  # another theme's theme.css, which this one adapts
-        values.update(custom_properties(Path(imported).parent.name, press))
-    for pattern in (ROOT_BLOCK, PRESS_BLOCK) if press else (ROOT_BLOCK,):
-        values.update({name: value.strip() for block in pattern.findall(text)
-                       for name, value in DEFINITION.findall(block)})
+        values.update(_set_on(Path(imported).parent.name, block))
+    values.update({name: value.strip() for found in block.findall(text)
+                   for name, value in DEFINITION.findall(found)})
     return values
 
 

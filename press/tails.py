@@ -53,7 +53,7 @@ def page_of_chapters(document) -> dict[str, list[int]]:
 
 
 def tails(document) -> dict[str, Tail]:
-    """Every chapter of more than one page, with its last page's share of the type area."""
+    """Every chapter, with its pages and its last page's share of the type area."""
     result = {}
     for chapter, pages in page_of_chapters(document).items():
         page = document.pages[pages[-1]]
@@ -68,10 +68,9 @@ def short(document) -> dict[str, Tail]:
 
 def remedies(document, chapters: dict[str, Tail]) -> dict[str, str]:
     """For each chapter in ``chapters`` with a remedy, a style rule that applies it."""
-    found = {}
+    found, pages_of, parents = {}, page_of_chapters(document), _parents(document)
     for chapter in chapters:
-        pages = page_of_chapters(document)[chapter]
-        parents = _parents(document)
+        pages = pages_of[chapter]
         rule = _side_by_side(document, pages, parents) or _balanced(document, pages, parents)
         if rule:
             found[chapter] = rule
@@ -87,7 +86,8 @@ def better(before: Tail, after: Tail | None) -> bool:
 
 
 def _side_by_side(document, pages: list[int], parents) -> str | None:
-    """A rule setting the chapter's stacked pros and cons side by side."""
+    """A rule setting the chapter's stacked pros and cons side by side, as print.css sets
+    them on A4 and Letter."""
     groups = []
     for index in pages:
         for box in _descendants(_root(document.pages[index])):
@@ -100,7 +100,7 @@ def _side_by_side(document, pages: list[int], parents) -> str | None:
     if not groups:
         return None
     return (", ".join(dict.fromkeys(groups)) +
-            " { display: grid; grid-template-columns: 1fr 1fr; column-gap: 4mm; }")
+            " { display: grid; grid-template-columns: 1fr 1fr; column-gap: 5mm; }")
 
 
 def _balanced(document, pages: list[int], parents) -> str | None:
