@@ -18,7 +18,7 @@ from types import MappingProxyType
 from urllib.parse import unquote, urlsplit
 
 from .findings import Finding, SourceError
-from . import inks, patches
+from . import inks, parts, patches
 from .model import Book
 from . import STYLES
 from .sources import picture_type
@@ -63,7 +63,9 @@ def _load_weasyprint():
 
 
 weasyprint = _load_weasyprint()
-patches.apply(weasyprint)
+# A book is laid out in parts side by side only where WeasyPrint is the version whose
+# functions the parts' hooks were written for (press.parts).
+IN_PARTS = patches.apply(weasyprint) and parts.install(weasyprint)
 
 
 def _font_configuration():
@@ -140,10 +142,19 @@ def _tag_more_precisely() -> bool:
     def build_box_tree(box, parent, pdf, page_number, nums, annotations, marks):
         for element in build(box, parent, pdf, page_number, nums, annotations, marks):
             if box.element is not None and ORIGIN not in element:
-                key = (id(box.element), box.element_tag)
-                element[ORIGIN] = state["origins"].setdefault(key, len(state["origins"]))
+                element[ORIGIN] = _origin(box)
                 _describe(box, element)
             yield element
+
+    def _origin(box) -> int:
+        # The root and the body are the same elements in every part of a book laid out
+        # in parts (press.parts); every other element is in one part only.
+        if box.element_tag in SHARED:
+            return SHARED.index(box.element_tag)
+        key = (id(box.element), box.element_tag)
+        current = parts.part()
+        base = (current.index + 1 if current is not None else 1) << 24
+        return base + state["origins"].setdefault(key, len(state["origins"]))
 
     def _describe(box, element):
         html = box.element
@@ -168,7 +179,7 @@ def _tag_more_precisely() -> bool:
                 annotation["Contents"] = pydyf.String(words)
 
     def add_tags(pdf, document, pdf_version, page_streams):
-        state["origins"], state["pages"], state["parents"] = {}, anchor_pages(document.pages), {}
+        state["origins"], state["pages"], state["parents"] = {}, _link_pages(document), {}
         if document.pages:
             for parent in document.pages[0]._page_box.children[0].element.iter():
                 state["parents"].update((id(child), parent) for child in parent)
@@ -190,6 +201,19 @@ def _tag_more_precisely() -> bool:
     pdf_module.add_tags = add_tags
     tags._press_taught = True
     return True
+
+
+SHARED = ("html", "body")
+
+
+def _link_pages(document) -> dict[str, int]:
+    """The page of each anchor a link may lead to: in a part of a book laid out in parts,
+    numbered as in the book, with the other parts' anchors."""
+    found = anchor_pages(document.pages)
+    current = parts.part()
+    if current is None:
+        return found
+    return {**current.foreign, **{name: page + current.offset for name, page in found.items()}}
 
 
 TAGGING_TAUGHT = _tag_more_precisely()
@@ -296,8 +320,7 @@ def laid_out(book: Book, html: str, files: Mapping[str, bytes] = NO_FILES, press
     still be too wide, in all its columns. A chapter whose last page holds little is
     then set again, as press.tails says.
     """
-    numbers = iter(range(1, 1 << 30))
-    html = TABLE.sub(lambda found: f'<table data-table="{next(numbers)}"', html)
+    html = numbered_tables(html)
     hyphenated: dict[str, set[int] | None] = {}  # by table: its columns (None: all)
     LOGGER.info("Laying out %s", book.slug)
     while True:
@@ -342,6 +365,13 @@ def _styled(html: str, rules) -> str:
 
 
 TABLE = re.compile(r"<table\b")
+
+
+def numbered_tables(html: str) -> str:
+    """``html`` with each table numbered (``data-table``), for the rules that hyphenate
+    the cells of one table."""
+    numbers = iter(range(1, 1 << 30))
+    return TABLE.sub(lambda found: f'<table data-table="{next(numbers)}"', html)
 
 
 def _hyphenating(html: str, hyphenated: Mapping[str, set[int] | None]) -> str:
@@ -394,10 +424,23 @@ def render_pdf(book: Book, html: str, files: Mapping[str, bytes] = NO_FILES, pre
     """Lay out the book's HTML; return the PDF and its page count.
 
     The office edition is tagged PDF/UA-1; the press edition is PDF/X-4 with a
-    CMYK output intent, 3 mm bleed and crop marks outside the bleed. With ``page_map``,
+    CMYK output intent, 3 mm bleed and crop marks outside the bleed. The office edition of
+    a book of more than one chapter is laid out in parts side by side and merged (see
+    press.parts); the press edition whole. With ``page_map``,
     each page records where in the book it begins (see press.pages). The office PDF names
     PDF/UA-1 in its metadata only with ``claim`` (see press.verdicts).
     """
+    if not press and IN_PARTS:
+        with stage("layout"):  # the parts laid out and written side by side (press.parts)
+            made = parts.lay_out(book, numbered_tables(html), files, page_map)
+        if made is not None:
+            from .tagging import repair
+
+            with stage("pdf writing"):
+                data = parts.merge([data for data, _, _ in made])
+                starts = [start for _, _, more in made for start in more] if page_map else None
+                data = repair(data, starts, book.publication_date, claim)
+            return data, sum(count for _, count, _ in made)
     rendered = laid_out(book, html, files, press, tags=not press)  # a press reads no tags
     LOGGER.info("Writing the PDF of %s", book.slug)
     variant = "pdf/x-4" if press else "pdf/ua-1"

@@ -42,6 +42,7 @@ def repair(data: bytes, starts=None, when=None, claim: bool = True) -> bytes:
             links_in_links(pdf)
             decorative = decoration(root) | generated_decoration(pdf, root)
             one_element_each(pdf, root)
+            header_ids(root)
             artifacts(pdf, root, decorative)
         if starts is not None:
             from .pages import record
@@ -116,6 +117,39 @@ def _elements(root):
         if isinstance(element, pikepdf.Dictionary) and element.get("/Type") == STRUCT_ELEM:
             yield element
             stack.extend(reversed(_kids(element)))
+
+
+def header_ids(root) -> None:
+    """Each table's header cells named by the table's place in the book and the cell's in
+    the table ("t3-2"), and its cells' Headers with them.
+
+    WeasyPrint names a header cell after the number of its table's object in the file and
+    its row and column there ("672-0-1"): a table cut across pages is one table object a
+    page, so the cells after the first page name, as their headers, the header row repeated
+    on their page, which is laid out again but is no element of the tree once the table is
+    made one: such a name is read as the header cell in the same row and column of the
+    table's first page. The numbers differ, too, from one part of a book laid out in parts
+    (press.parts) to the next, and may be the same in two."""
+    tables = 0
+    for table in _elements(root):
+        if table.S != "/Table":
+            continue
+        tables += 1
+        names: dict[str, pikepdf.String] = {}
+        places: dict[str, pikepdf.String] = {}  # by row and column: "0-1"
+        cells = [element for element in _elements(table) if element.S in ("/TH", "/TD")]
+        for cell in cells:
+            if cell.S == "/TH" and "/ID" in cell:
+                old = str(cell.ID)
+                names.setdefault(old, pikepdf.String(f"t{tables}-{len(names) + 1}"))
+                places.setdefault(old.partition("-")[2], names[old])
+                cell.ID = names[old]
+        for cell in cells:
+            attributes = cell.get("/A")
+            if isinstance(attributes, pikepdf.Dictionary) and "/Headers" in attributes:
+                attributes.Headers = pikepdf.Array(
+                    [names.get(str(name)) or places.get(str(name).partition("-")[2], name)
+                     for name in attributes.Headers])
 
 
 def links_in_links(pdf: pikepdf.Pdf) -> None:

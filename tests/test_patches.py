@@ -46,7 +46,7 @@ def laid_out_pages(handbook) -> tuple[int, bytes]:
     office PDF of ``handbook``, and the PDF."""
     from weasyprint.layout import page
 
-    from press import pdf
+    from press import parts, pdf
     from press.build import load_and_check, print_html
     from press.editions import EDITIONS
 
@@ -60,10 +60,12 @@ def laid_out_pages(handbook) -> tuple[int, bytes]:
         return made(*arguments, **keywords)
 
     page.make_page = counted
+    whole, parts.WHOLE = parts.WHOLE, True  # laid out here, not in parts (press.parts)
     try:
         data, _ = pdf.render_pdf(checked.book, html, checked.files)
     finally:
         page.make_page = made
+        parts.WHOLE = whole
     return count[0], data
 
 

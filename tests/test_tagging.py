@@ -38,8 +38,8 @@ def test_page_validation_finds_every_pdf_and_fact_sheet_pdf_ua_1(built):
             (path.name, [(failure.rule_id, failure.message) for failure in report.failures])
 
 
-def elements(pdf):
-    stack = [pdf.Root.StructTreeRoot]
+def elements(pdf, start=None):
+    stack = [pdf.Root.StructTreeRoot if start is None else start]
     while stack:
         element = stack.pop()
         kids = element.get("/K")
@@ -203,6 +203,28 @@ def test_head_cells_have_scopes_and_footnotes_are_notes(built):
         notes = [element for element in elements(pdf) if element.S == "/Note"]
         ids = [str(note.ID) for note in notes]
         assert len(notes) == 3 and len(set(ids)) == 3  # PDF/UA: each Note has its own ID
+
+
+def test_each_cell_names_header_cells_of_its_own_table_each_named_once(built):
+    """A cell's Headers name header cells of its table, on every page the table runs on
+    (WeasyPrint names, on the pages after the first, the header row repeated there, which
+    is no element of the tree), and no two header cells of the book share a name, though
+    the book is laid out in parts (press.parts)."""
+    tables = 0
+    for path in built:
+        names = []
+        with pikepdf.open(path) as pdf:
+            for table in (element for element in elements(pdf) if element.S == "/Table"):
+                cells = [element for element in elements(pdf, table)
+                         if element.S in ("/TH", "/TD")]
+                heads = {str(cell.ID) for cell in cells if cell.S == "/TH" and "/ID" in cell}
+                names += sorted(heads)
+                named = [str(name) for cell in cells if "/A" in cell and "/Headers" in cell.A
+                         for name in cell.A.Headers]
+                assert named and set(named) <= heads, (path.name, set(named) - heads)
+                tables += 1
+        assert len(names) == len(set(names)), path.name
+    assert tables >= 4
 
 
 def test_no_element_holds_a_copy_of_itself_or_nothing(built):
