@@ -329,23 +329,16 @@ class _Layout:
         from .pdf import _hyphenating, _styled
 
         source = _hyphenating(self.html, self.hyphenated)
-        return _styled(source, self.rules.values()) if self.phase != "tables" and \
-            self.phase != "tails" else source
+        return _styled(source, self.rules.values()) if self.phase in ("kept", "final") else source
 
     def check(self, pages) -> bool:
         """Whether the part, laid out as ``pages``, is to be laid out again."""
         from . import tails
-        from .pdf import _too_wide
+        from .pdf import _too_wide, hyphenate_wider
 
         document = _Pages(pages)
         if self.phase == "tables":
-            wide = _too_wide(document)
-            if wide and not all(self.hyphenated.get(table, set()) is None for table in wide):
-                for table, widths in wide.items():
-                    if table not in self.hyphenated:
-                        self.hyphenated[table] = {widths.index(max(widths)) + 1}
-                    elif self.hyphenated[table] is not None:
-                        self.hyphenated[table] = None
+            if hyphenate_wider(self.hyphenated, _too_wide(document)):
                 return True
             self.phase = "tails"
         if self.phase == "tails":
@@ -354,9 +347,7 @@ class _Layout:
             self.phase = "kept" if self.rules else "done"
             return bool(self.rules)
         if self.phase == "kept":
-            after = tails.tails(document)
-            kept = {chapter: rule for chapter, rule in self.rules.items()
-                    if tails.better(self.short[chapter], after.get(chapter))}
+            kept = tails.kept(self.rules, self.short, tails.tails(document))
             self.phase = "done" if kept == self.rules else "final"
             self.rules = kept
             return self.phase == "final"

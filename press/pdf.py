@@ -326,14 +326,8 @@ def laid_out(book: Book, html: str, files: Mapping[str, bytes] = NO_FILES, press
     while True:
         source = _hyphenating(html, hyphenated)
         rendered = _render(book, source, files, press, tags)
-        wide = _too_wide(rendered)
-        if not wide or all(hyphenated.get(table, set()) is None for table in wide):
+        if not hyphenate_wider(hyphenated, _too_wide(rendered)):
             break
-        for table, widths in wide.items():
-            if table not in hyphenated:
-                hyphenated[table] = {widths.index(max(widths)) + 1}
-            elif hyphenated[table] is not None:
-                hyphenated[table] = None
         del rendered
         gc.collect()
     from . import tails
@@ -349,14 +343,25 @@ def laid_out(book: Book, html: str, files: Mapping[str, bytes] = NO_FILES, press
     gc.collect()  # its boxes refer to each other: freed only by the collector
     LOGGER.info("Setting again the ends of %s", ", ".join(rules))
     again = _render(book, _styled(source, rules.values()), files, press, tags)
-    after = tails.tails(again)
-    kept = {chapter: rule for chapter, rule in rules.items()
-            if tails.better(short[chapter], after.get(chapter))}
+    kept = tails.kept(rules, short, tails.tails(again))
     if kept == rules:
         return again
     del again
     gc.collect()
     return _render(book, _styled(source, kept.values()), files, press, tags)
+
+
+def hyphenate_wider(hyphenated: dict[str, set[int] | None], wide: dict[str, list[float]]) -> bool:
+    """Hyphenation allowed further in each table ``wide`` (too wide for its page): in its
+    widest column first, then in all. Whether anything more is allowed."""
+    if not wide or all(hyphenated.get(table, set()) is None for table in wide):
+        return False
+    for table, widths in wide.items():
+        if table not in hyphenated:
+            hyphenated[table] = {widths.index(max(widths)) + 1}
+        elif hyphenated[table] is not None:
+            hyphenated[table] = None
+    return True
 
 
 def _styled(html: str, rules) -> str:

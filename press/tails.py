@@ -85,6 +85,12 @@ def better(before: Tail, after: Tail | None) -> bool:
     return after.filled >= SHORT or (after.pages < before.pages and after.pages == 1)
 
 
+def kept(rules: dict[str, str], before: dict[str, Tail], after: dict[str, Tail]) -> dict[str, str]:
+    """Of the chapters set again by ``rules``, those that end ``better``."""
+    return {chapter: rule for chapter, rule in rules.items()
+            if better(before[chapter], after.get(chapter))}
+
+
 def _side_by_side(document, pages: list[int], parents) -> str | None:
     """A rule setting the chapter's stacked pros and cons side by side, as print.css sets
     them on A4 and Letter."""
