@@ -17,6 +17,14 @@ from .output import HelperDied
 PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent ends
 
 
+def cores() -> int:
+    """The cores this process may run on: one helper, or one part of a book (press.parts),
+    a core."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
+
+
 class Helpers:
     """``count`` helper processes, one a core, each ready to build."""
 

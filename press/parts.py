@@ -20,7 +20,7 @@ pages' sides if the start's parity changed (the content is moved to the other si
 margins, and a page that must begin on a given side is laid out again), and lays out
 again, as WeasyPrint would, the pages whose references changed. Once no part changes,
 each checks what the whole book's layout checks (a table wider than its page, a chapter
-ending on a short page: see press.pdf.laid_out), and lays its part out again if it must;
+ending on a short page: press.pdf.Settings), and lays its part out again if it must;
 the others keep theirs. Then each writes its PDF, and this process merges them
 (``merge``): the pages, the structure trees and their parent trees, the named
 destinations, the outline and the decorations' marks, before press.tagging repairs the
@@ -43,8 +43,6 @@ import re
 import traceback
 import warnings
 from collections.abc import Mapping
-
-from .findings import SourceError
 
 PART_BYTES = 100_000  # of a part's HTML, at most, where the book is long: memory stays flat
 SMALLEST = 12_000  # of a part's HTML, at least: a smaller one costs more than it saves
@@ -70,8 +68,7 @@ class _Restart(Exception):
 class Piece:
     """One part of the book's HTML and what it needs to know of the parts before it."""
 
-    html: str
-    footnotes_before: int  # footnotes in the parts before it
+    html: str  # a document of its own, its footnotes numbered on from the parts before it
     anchors: set  # the ids of its elements
 
 
@@ -102,7 +99,7 @@ def split(html: str, count: int) -> list[Piece]:
         first = not pieces
         style = "" if first else f"<style>body {{ counter-reset: footnote {footnotes}; }}</style>"
         document = (head.replace("</head>", style + "</head>", 1) if style else head) + text + tail
-        pieces.append(Piece(document, footnotes, set(ANCHOR.findall(text))))
+        pieces.append(Piece(document, set(ANCHOR.findall(text))))
         footnotes += len(FOOTNOTE.findall(text))
     return pieces
 
@@ -112,23 +109,23 @@ def how_many(html: str) -> int:
     where it is short (a book of a few pages is laid out whole)."""
     if COUNT is not None:
         return COUNT
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return min(max(cores or 1, math.ceil(len(html) / PART_BYTES)), len(html) // SMALLEST)
+    from .helpers import cores
+
+    return min(max(cores(), math.ceil(len(html) / PART_BYTES)), len(html) // SMALLEST)
 
 
 class Part:
     """A part being laid out, in its own process: what it has been told, and its
     exchange with the process that merges the parts."""
 
-    def __init__(self, index: int, piece: Piece, others: set, connection):
+    def __init__(self, index: int, others: set, connection):
         self.index = index
-        self.piece = piece
         self.others = others  # the anchors of the other parts
         self.connection = connection
         self.offset = 0  # the pages before it
         self.total = 0
         self.foreign: dict[str, int] = {}  # the other parts' anchors: their pages, from 1
-        self.check = None  # called once no part changes: whether to lay out again
+        self.check = None  # called once no part changes: whether to lay out afresh
 
     # While WeasyPrint lays out: the hooks below call these.
 
@@ -256,7 +253,7 @@ def install(weasyprint) -> bool:
     try:
         layout_document = _edited(layout.layout_document, (
             "    for loop in range(max_loops):",
-            "    for loop in range(MAX_ROUNDS if _press_part() else max_loops):"), (
+            "    for loop in range(_press_passes if _press_part() else max_loops):"), (
             """        if not reloop_content and not reloop_pages:
             break""",
             """        if _press_part() is not None:
@@ -264,7 +261,10 @@ def install(weasyprint) -> bool:
                     context, pages, reloop_content or reloop_pages, html, root_box):
                 break
         elif not reloop_content and not reloop_pages:
-            break"""), _press_part=part, MAX_ROUNDS=MAX_ROUNDS,
+            break"""), _press_part=part,
+            # A part passes over its pages until the process that merges the parts says it
+            # is done (after MAX_ROUNDS passes at most since the parts last started afresh).
+            _press_passes=1 << 30,
             initialize_page_maker=lambda context, root_box: initialize_page_maker(context,
                                                                                   root_box))
         resolve_links = _edited(anchors.resolve_links, (
@@ -313,55 +313,14 @@ def install(weasyprint) -> bool:
     return True
 
 
-class _Layout:
-    """What press.pdf.laid_out decides for a book laid out whole, decided for one part:
-    hyphenation in the cells of a table too wide for its page, then the chapters' short
-    ends set again (press.tails), each kept only where the chapter ends better."""
-
-    def __init__(self, html: str):
-        self.html = html
-        self.hyphenated: dict[str, set[int] | None] = {}
-        self.rules: dict[str, str] = {}
-        self.short: dict = {}
-        self.phase = "tables"
-
-    def source(self) -> str:
-        from .pdf import _hyphenating, _styled
-
-        source = _hyphenating(self.html, self.hyphenated)
-        return _styled(source, self.rules.values()) if self.phase in ("kept", "final") else source
-
-    def check(self, pages) -> bool:
-        """Whether the part, laid out as ``pages``, is to be laid out again."""
-        from . import tails
-        from .pdf import _too_wide, hyphenate_wider
-
-        document = _Pages(pages)
-        if self.phase == "tables":
-            if hyphenate_wider(self.hyphenated, _too_wide(document)):
-                return True
-            self.phase = "tails"
-        if self.phase == "tails":
-            self.short = tails.short(document)
-            self.rules = tails.remedies(document, self.short) if self.short else {}
-            self.phase = "kept" if self.rules else "done"
-            return bool(self.rules)
-        if self.phase == "kept":
-            kept = tails.kept(self.rules, self.short, tails.tails(document))
-            self.phase = "done" if kept == self.rules else "final"
-            self.rules = kept
-            return self.phase == "final"
-        return False
-
-
 @dataclasses.dataclass
 class _Page:
     _page_box: object
 
 
 class _Pages:
-    """Page boxes not yet finished (no running heads, no folios) as press.tails and
-    press.pdf read a laid-out document's pages."""
+    """Page boxes not yet finished (no running heads, no folios) as press.pdf.Settings
+    reads a laid-out document's pages."""
 
     def __init__(self, pages):
         self.pages = [_Page(page) for page in pages]
@@ -383,13 +342,13 @@ def _work(index: int, pieces: list[Piece], book, files, page_map: bool, connecti
     piece = pieces[index]
     others = set().union(*(other.anchors for number, other in enumerate(pieces)
                            if number != index)) - piece.anchors
-    current = _PART = Part(index, piece, others, connection)
-    layout = _Layout(piece.html)
-    current.check = layout.check
+    current = _PART = Part(index, others, connection)
+    settings = pdf.Settings(piece.html)
+    current.check = lambda pages: settings.again(_Pages(pages))
     try:
         while True:
             try:
-                rendered = pdf._render(book, layout.source(), files, press=False, tags=True)
+                rendered = pdf._render(book, settings.source(), files, press=False, tags=True)
                 break
             except _Restart:
                 current.foreign, current.total = {}, 0  # a fresh layout knows nothing yet
@@ -606,8 +565,6 @@ def _document(tree):
 
 def _append_outline(merged, outline, other):
     """``other``'s outline items after ``outline``'s (or as the outline, where it has none)."""
-    import pikepdf
-
     if outline is None or "/First" not in outline:
         merged.Root.Outlines = other
         return other

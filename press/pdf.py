@@ -312,46 +312,66 @@ def source_date(book: Book):
 
 def laid_out(book: Book, html: str, files: Mapping[str, bytes] = NO_FILES, press: bool = False,
              tags: bool = True):
-    """The book's HTML laid out by WeasyPrint (a Document), every file it reads sandboxed.
+    """The book's HTML laid out by WeasyPrint (a Document), every file it reads sandboxed,
+    and laid out again as long as ``Settings`` asks. One document in memory at a time: the
+    layout of a book is most of a build's peak."""
+    settings = Settings(numbered_tables(html))
+    LOGGER.info("Laying out %s", book.slug)
+    while True:
+        rendered = _render(book, settings.source(), files, press, tags)
+        if not settings.again(rendered):
+            return rendered
+        del rendered
+        gc.collect()  # its boxes refer to each other: freed only by the collector
+
+
+class Settings:
+    """What a book (or a part of one, press.parts) is laid out with, and whether its
+    layout asks for another.
 
     A table cell's words are never broken (styles/print.css) unless a word alone is wider
     than its column can be: a table that is then wider than its page is laid out again
     with hyphenation in its widest column (where the longest words are), and, should it
-    still be too wide, in all its columns. A chapter whose last page holds little is
-    then set again, as press.tails says.
+    still be too wide, in all its columns. Then a chapter whose last page holds little is
+    set again, as press.tails says, and its remedy kept only where the chapter ends better.
     """
-    html = numbered_tables(html)
-    hyphenated: dict[str, set[int] | None] = {}  # by table: its columns (None: all)
-    LOGGER.info("Laying out %s", book.slug)
-    while True:
-        source = _hyphenating(html, hyphenated)
-        rendered = _render(book, source, files, press, tags)
-        if not hyphenate_wider(hyphenated, _too_wide(rendered)):
-            break
-        del rendered
-        gc.collect()
-    from . import tails
 
-    # A chapter whose last page holds little is set again (press.tails): its remedy is
-    # kept only where the chapter ends better. One document in memory at a time: the
-    # layout of a book is most of a build's peak.
-    short = tails.short(rendered)
-    rules = tails.remedies(rendered, short) if short else {}
-    if not rules:
-        return rendered
-    del rendered
-    gc.collect()  # its boxes refer to each other: freed only by the collector
-    LOGGER.info("Setting again the ends of %s", ", ".join(rules))
-    again = _render(book, _styled(source, rules.values()), files, press, tags)
-    kept = tails.kept(rules, short, tails.tails(again))
-    if kept == rules:
-        return again
-    del again
-    gc.collect()
-    return _render(book, _styled(source, kept.values()), files, press, tags)
+    def __init__(self, html: str):
+        self.html = html  # its tables numbered (numbered_tables)
+        self.hyphenated: dict[str, set[int] | None] = {}  # by table: its columns (None: all)
+        self.rules: dict[str, str] = {}  # by chapter: the rule that sets its end again
+        self.short: dict = {}  # the chapters whose end is short, as first laid out
+        self.step = "tables"  # then "tails", "kept" (rules tried), "final" (rules kept), "done"
+
+    def source(self) -> str:
+        source = _hyphenating(self.html, self.hyphenated)
+        return _styled(source, self.rules.values()) if self.step in ("kept", "final") else source
+
+    def again(self, document) -> bool:
+        """Whether ``document`` (the book laid out with ``source``) is to be laid out again,
+        with ``source`` as it is now."""
+        from . import tails
+
+        if self.step == "tables":
+            if _hyphenate_wider(self.hyphenated, _too_wide(document)):
+                return True
+            self.step = "tails"
+        if self.step == "tails":
+            self.short = tails.short(document)
+            self.rules = tails.remedies(document, self.short) if self.short else {}
+            self.step = "kept" if self.rules else "done"
+            if self.rules:
+                LOGGER.info("Setting again the ends of %s", ", ".join(self.rules))
+            return bool(self.rules)
+        if self.step == "kept":
+            kept = tails.kept(self.rules, self.short, tails.tails(document))
+            self.step = "done" if kept == self.rules else "final"
+            self.rules = kept
+            return self.step == "final"
+        return False
 
 
-def hyphenate_wider(hyphenated: dict[str, set[int] | None], wide: dict[str, list[float]]) -> bool:
+def _hyphenate_wider(hyphenated: dict[str, set[int] | None], wide: dict[str, list[float]]) -> bool:
     """Hyphenation allowed further in each table ``wide`` (too wide for its page): in its
     widest column first, then in all. Whether anything more is allowed."""
     if not wide or all(hyphenated.get(table, set()) is None for table in wide):

@@ -5,7 +5,6 @@ prints; this is what it runs."""
 from __future__ import annotations
 
 import hashlib
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -101,9 +100,9 @@ def publish(editions: list[str], folders: list[tuple[Path, str]], output: Path,
         bar = report = Bar(sum(len(digests) for _, _, digests, _ in stale_books))
     # Helper processes, one a core, start before the sources are checked, so that each loads
     # the layout engine while this process reads and checks the handbooks.
-    from .helpers import Helpers  # a build with nothing to do needs no helpers
+    from .helpers import Helpers, cores  # a build with nothing to do needs no helpers
 
-    helpers = Helpers(min(jobs, os.cpu_count() or 1)) if parallel and jobs else None
+    helpers = Helpers(min(jobs, cores())) if parallel and jobs else None
     try:
         status = _check_and_build(editions, stale_books, output, strict, helpers, report)
         if SITE in editions and status == 0:

@@ -5,7 +5,6 @@ checker passes it."""
 
 from __future__ import annotations
 
-import math
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -237,9 +236,8 @@ def test_a_book_is_cut_before_its_chapters_with_the_front_matter_first_and_the_b
         f"fn-{number}-{note}" for number in (1, 2, 3, 4) for note in (0, 1)})
     assert not first.anchors & second.anchors
     # The footnotes are numbered through the book: the second part counts on.
-    assert first.footnotes_before == 0
-    assert second.footnotes_before == 2 * sum(f"chapter-{n}" in first.anchors for n in range(1, 5))
-    assert f"counter-reset: footnote {second.footnotes_before}" in second.html
+    before = 2 * sum(f"chapter-{number}" in first.anchors for number in (1, 2, 3, 4))
+    assert before and f"body {{ counter-reset: footnote {before}; }}" in second.html
     assert "counter-reset" not in first.html
     # About equal halves: the long last chapters make the second part alone.
     assert first.anchors >= {"chapter-1", "chapter-2", "chapter-3"}
@@ -252,7 +250,7 @@ def test_a_book_of_one_chapter_or_a_few_pages_is_laid_out_whole():
     short = _document(FRONT + _chapter(1) + _chapter(2))
     assert len(short) < 2 * parts.SMALLEST and parts.how_many(short) <= 1
     long = _document(FRONT + "".join(_chapter(number % 9) for number in range(200)))
-    assert parts.how_many(long) == math.ceil(len(long) / parts.PART_BYTES) > 2
+    assert parts.how_many(long) >= 3 and len(long) / parts.how_many(long) <= parts.PART_BYTES
 
 
 @pytest.mark.slow
