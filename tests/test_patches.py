@@ -4,6 +4,7 @@ pages, the page references rebuilt, each stream deflated twice)."""
 
 from __future__ import annotations
 
+import collections
 import re
 
 import pytest
@@ -41,9 +42,11 @@ def test_a_patch_whose_source_moved_does_not_apply():
         patches._edited(function, ("return 2", "return 3"))
 
 
-def laid_out_pages(handbook) -> tuple[int, bytes]:
+def laid_out_pages(handbook) -> tuple[int, bytes, collections.Counter, str]:
     """How many pages WeasyPrint lays out (counting each page laid out again) to make the
-    office PDF of ``handbook``, and the PDF."""
+    office PDF of ``handbook``, the PDF, how many styles it computed for elements (None)
+    and for each kind of pseudo-element, counted over its passes, and the HTML."""
+    from weasyprint import css
     from weasyprint.layout import page
 
     from press import parts, pdf
@@ -59,22 +62,40 @@ def laid_out_pages(handbook) -> tuple[int, bytes]:
         count[0] += 1
         return made(*arguments, **keywords)
 
-    page.make_page = counted
+    styles, setup = collections.Counter(), css.StyleFor.__init__
+
+    def styled(style_for, *arguments, **keywords):
+        setup(style_for, *arguments, **keywords)
+        styles.update(pseudo for _, pseudo in style_for._computed_styles)
+
+    page.make_page, css.StyleFor.__init__ = counted, styled
     whole, parts.WHOLE = parts.WHOLE, True  # laid out here, not in parts (press.parts)
     try:
         data, _ = pdf.render_pdf(checked.book, html, checked.files)
     finally:
-        page.make_page = made
+        page.make_page, css.StyleFor.__init__ = made, setup
         parts.WHOLE = whole
-    return count[0], data
+    return count[0], data, styles, html
 
 
 def test_the_fixed_faults_of_cost_leave_the_pdf_as_it_was():
     """The every-feature handbook's office PDF, made with the fixes and without them: the
     same bytes, from fewer pages laid out (its 18 pages are laid out twice, the end of its
-    chapter of tables being set again: 44 page layouts, where WeasyPrint alone makes 48)."""
-    fixed, ours = laid_out_pages(EVERY_FEATURE)
+    chapter of tables being set again: 44 page layouts, where WeasyPrint alone makes 48),
+    and a style computed for a pseudo-element only where a box is made of it: a marker's
+    for each list item and a footnote call's and marker's for each footnote, where
+    WeasyPrint alone computes each element's marker, footnote and note styles."""
+    fixed, ours, styles, html = laid_out_pages(EVERY_FEATURE)
     with patches.without_speed_patches():
-        plain, theirs = laid_out_pages(EVERY_FEATURE)
+        plain, theirs, plain_styles, _ = laid_out_pages(EVERY_FEATURE)
     assert ours == theirs
     assert (fixed, plain) == (44, 48)
+    passes = 2  # the chapter of tables set again with more hyphenation
+    items, footnotes = len(re.findall(r"<li[ >]", html)), len(re.findall(r'class="footnote"', html))
+    assert footnotes and styles["marker"] == passes * items > 0
+    assert styles["footnote-call"] == styles["footnote-marker"] == passes * footnotes
+    assert not any(styles[name] for name in ("note-call", "note-marker", "note-callback"))
+    elements = plain_styles[None]
+    assert all(plain_styles[name] == elements for name in (
+        "marker", "footnote-call", "footnote-marker", "note-call", "note-marker"))
+    assert styles[None] == elements and styles["before"] == plain_styles["before"]
