@@ -39,9 +39,10 @@ preview: $(READY)
 validate: $(READY) $(TOOLS)
 	$(PYTHON) publish.py validate $(BOOK) --output $(OUTPUT)
 
-# A process a core (pytest-xdist), each test file's tests in one, sharing its fixtures.
+# A process a core (pytest-xdist), each test file's tests in one, sharing its fixtures, the
+# longest files first (tests/conftest.py).
 test: $(READY) $(TOOLS)
-	$(PYTHON) -m pytest -n auto --dist loadfile
+	$(PYTHON) -m pytest -n auto --dist loadfile --no-loadscope-reorder
 
 # The site's tests drive Debian's chromium (no browser can be downloaded) and the press
 # PDF's are read by Ghostscript, as a print shop's preflight reads it: both installed here

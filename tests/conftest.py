@@ -18,6 +18,21 @@ FIRST_HANDBOOK = ROOT / "chapters" / "ai-ml-engineer"
 EVERY_FEATURE = ROOT / "tests" / "fixtures" / "every-feature"
 CHROMIUM = shutil.which("chromium")
 
+# The test files that take longest (pytest --durations=0), longest first: `make test` hands
+# files to its processes in collection order (--no-loadscope-reorder), so that the long
+# ones start first and the short ones fill in at the end. The others follow in name order.
+LONGEST = ("test_site", "test_validate", "test_pdf", "test_sandbox", "test_epub",
+           "test_output", "test_print_editions", "test_parts", "test_preview", "test_reader",
+           "test_tagging", "test_cache", "test_fuzz", "test_limits", "test_patches")
+
+
+def pytest_collection_modifyitems(items):
+    def rank(item):
+        name = item.path.stem
+        return LONGEST.index(name) if name in LONGEST else len(LONGEST)
+
+    items.sort(key=rank)  # stable: each file's tests keep their order
+
 
 @dataclass
 class BuiltPdf:
