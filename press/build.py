@@ -294,7 +294,8 @@ class Editions:
         elif name == "booklet":
             from .imposition import impose_booklet
 
-            return self._write(name, lambda path: impose_booklet(self.office_pdf[0], path))
+            return self._write(name, lambda path: impose_booklet(
+                self.office_pdf[0], path, self.book.words))
         elif name == "epub":
             from .epub import write_epub
 

@@ -33,6 +33,7 @@ from .limits import MAX_ELEMENTS_DEEP, MAX_SVG_BYTES, MAX_SVG_ELEMENTS, too_deep
 from . import svg
 from .folder import MISSING, OUTSIDE, TOO_LARGE, TOO_MUCH, Unreadable
 from .sources import display, picture_type, raster_problem, read_files
+from .words import hyphenates, label_problem, language_name, languages, names, primary
 from .styles import font_cmap, font_faces, selected_classes
 
 FENCE = re.compile(r"^(`{3,}|~{3,})")  # Python-Markdown's fences start at the margin
@@ -76,7 +77,46 @@ def check_book(book: Book, chapters: tuple[RenderedChapter, ...] | None = None,
     findings: list[Finding] = []
     for rendered in chapters:
         findings += check_chapter(book, rendered, anchors, pictures)
-    return findings + check_cover(book, pictures) + check_fact_sheet(book, anchors)
+    return (findings + check_cover(book, pictures) + check_fact_sheet(book, anchors)
+            + check_language(book))
+
+
+def check_language(book: Book) -> list[Finding]:
+    """book.yaml's labels must name generated words and hold what those words hold; a
+    language without a file of words, or without a hyphenation dictionary, is said."""
+    shown = display(book.display_folder, "book.yaml")
+    language = book.metadata.language
+    findings = []
+    for name, word, line in book.metadata.labels:
+        problem = label_problem(name, word, language)
+        if problem is not None:
+            message, hint = problem
+            if message.startswith("unknown label"):
+                guess = closest(name, names())
+                hint = (f"did you mean '{guess}'?" if guess else
+                        "the README lists the names of the generated words")
+            findings.append(Finding("E108", shown, line, "labels: " + message, hint))
+    code = primary(language)
+    named = f"'{language}' ({language_name(language)})"
+    if book.words.right_to_left:  # every edition is made with the print PDF's pages
+        return findings + [Finding(
+            "E109", shown, book.language_line, f"language: {named} is written from right "
+            "to left, which the print editions cannot yet lay out (their pages, running "
+            "heads, tables and booklet run left to right), and the EPUB and the site are made "
+            "with the print edition's pages", "right-to-left handbooks are not built yet")]
+    if code not in languages():
+        findings.append(Finding(
+            "W102", shown, book.language_line, f"language: no generated words for {named}: "
+            "the editions say \"Contents\", \"Chapter\" and the like in English",
+            "give them in book.yaml's labels (the README lists the names), or add "
+            f"words/{code}.yaml to the project", WARNING))
+    if not hyphenates(language):
+        findings.append(Finding(
+            "W103", shown, book.language_line, f"language: no hyphenation dictionary for "
+            f"{named}: the text is set without automatic hyphenation",
+            "a long word may leave a wide gap in a justified line: a soft hyphen (&shy;) in "
+            "it marks where it may break", WARNING))
+    return findings
 
 
 class Pictures:

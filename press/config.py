@@ -13,6 +13,7 @@ import yaml
 
 from .findings import WARNING, Finding, unknown_key_hint
 from .model import PAGE_SIZES
+from .words import Forms
 
 # BCP 47 language tags (RFC 5646), without the grandfathered irregular forms.
 BCP47 = re.compile(
@@ -136,6 +137,33 @@ def relative_path(node: yaml.Node) -> str:
     return posixpath.normpath(value)
 
 
+def labels(node: yaml.Node) -> tuple[tuple[str, object, int], ...]:
+    """Generated words given in book.yaml: each name with its word (a text, or for a word
+    that holds a count, a text for each plural form) and the line it stands on. Whether
+    the names and their fields are known is checked with the words (press.checks)."""
+    if not isinstance(node, yaml.MappingNode):
+        raise Invalid("must be a mapping of names of generated words to the words to use "
+                      "(contents: \"In this guide\")")
+    found = []
+    for key_node, value_node in node.value:
+        name = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
+        if isinstance(value_node, yaml.MappingNode):
+            word: object = Forms({str(form_node.value): _label_text(name, word_node)
+                                  for form_node, word_node in value_node.value})
+        elif isinstance(value_node, yaml.SequenceNode):  # the quotes
+            word = tuple(_label_text(name, item) for item in value_node.value)
+        else:
+            word = _label_text(name, value_node)
+        found.append((name, word, key_node.start_mark.line + 1))
+    return tuple(found)
+
+
+def _label_text(name: str, node: yaml.Node) -> str:
+    if not isinstance(node, yaml.ScalarNode) or node.tag.endswith(":null") or not node.value.strip():
+        raise Invalid(f"'{name}' must be given a word")
+    return node.value
+
+
 def link_list(node: yaml.Node) -> tuple[str, ...]:
     if not isinstance(node, yaml.SequenceNode) or not node.value:
         raise Invalid("must be a list of links to chapters or their headings")
@@ -171,6 +199,8 @@ BOOK_FIELDS = (
     Field("theme", "name of a theme in styles/", text),
     Field("fact_sheet", "sections for the fact sheet, as links: 06-pros-and-cons.md#advantages",
           link_list),
+    Field("labels", "generated words to use instead of the language's own (contents: In this "
+          "guide)", labels),
 )
 
 CHAPTER_FIELDS = (

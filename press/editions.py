@@ -29,10 +29,8 @@ class Edition:
     needs: tuple[str, ...] = ()  # editions whose finished files it reads
     unit: str = "pages"  # what its count counts
     page_map: bool = False  # records where each page begins, for the others' page numbers
-    # As the site offers it for download: its name, and what it is for ({paper} filled in
-    # with the paper its file is laid out on).
-    label: str = ""
-    purpose: str = ""
+    # The site offers it for download by the words <name>_label and <name>_purpose
+    # (press.words), with the paper its file is laid out on.
 
     def path(self, output: Path, slug: str) -> Path:
         return output / self.file.format(slug=slug)
@@ -43,20 +41,15 @@ PRINT_SHEETS = ("fonts.css", "{theme}/theme.css", "base.css", "print.css", "size
 # In the order `all` builds them.
 EDITIONS: dict[str, Edition] = {edition.name: edition for edition in (
     Edition("pdf", "the PDF for screens and office printers (<slug>.pdf)", "{slug}.pdf",
-            PRINT_SHEETS, label="PDF", purpose="for reading on screen or printing at home",
-            page_map=True),
+            PRINT_SHEETS, page_map=True),
     # The EPUB and the site read the print pages' numbers from the finished PDF.
-    Edition("epub", "the EPUB 3 e-book (<slug>.epub)", "{slug}.epub", needs=("pdf",), unit="",
-            label="EPUB e-book", purpose="for phones, tablets and e-readers"),
+    Edition("epub", "the EPUB 3 e-book (<slug>.epub)", "{slug}.epub", needs=("pdf",), unit=""),
     Edition("print", "the press PDF with bleed, crop marks and CMYK (<slug>-print.pdf)",
             "{slug}-print.pdf", PRINT_SHEETS + ("press.css",), press=True),
     Edition("booklet", "A5 pages two-up for a duplex office printer (<slug>-booklet.pdf)",
-            "{slug}-booklet.pdf", shares="pdf", unit="sheets", label="Booklet",
-            purpose="for an office printer: print on {paper}, both sides, flip on the short "
-                    "edge, then fold the sheets in half"),
+            "{slug}-booklet.pdf", shares="pdf", unit="sheets"),
     Edition("flyer", "a one-sheet fact sheet for a careers fair stand (<slug>-flyer.pdf)",
-            "{slug}-flyer.pdf", ("fonts.css", "{theme}/theme.css", "base.css", "flyer.css"),
-            label="Fact sheet", purpose="one page about the career, to print or pass on"),
+            "{slug}-flyer.pdf", ("fonts.css", "{theme}/theme.css", "base.css", "flyer.css")),
     Edition(SITE, "the web edition, the handbook's page with its downloads, and the "
             f"catalogue of every handbook ({SITE}/)", f"{SITE}/{{slug}}",
             needs=("pdf", "epub", "booklet", "flyer"), unit="pages"),

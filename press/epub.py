@@ -16,15 +16,20 @@ import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from xml.sax.saxutils import escape as xml_escape
 
 import lxml.etree
 from ebooklib import epub
 from .fonts import subset_faces
 from .model import ANCHOR_PREFIX, Book, RenderedChapter
 from .pages import PageStart, mark, not_counted, placed
-from .render import environment, parse_fragment, split_into_files
+from .render import environment, parse_fragment, quote_rules, split_into_files
 from .sources import picture_type
 from .styles import epub_stylesheet
+from .verdicts import CHECKERS
+from .words import ENGLISH_WORDS, Words
+
+EPUB_CHECKERS = CHECKERS["epub"]
 
 # The pipeline's own files start with "_", which no chapter's file (its anchor) can; the
 # author's pictures live under media/ (see picture_files).
@@ -46,13 +51,9 @@ ACCESSIBILITY = (
     ("schema:accessibilityFeature", "displayTransformability"),
     ("schema:accessibilityHazard", "none"),
 )
-SUMMARY = ("Headings, a table of contents and landmarks give structure; every picture and star "
-           "rating has a text alternative; the text reflows and takes the reader's font size "
-           "and colours.")
-# Said only of an EPUB that the checkers passed (see press.verdicts).
+# The accessibility summary is the language's epub_summary, and epub_conforms after it
+# where the checkers passed the EPUB (see press.verdicts), which then conforms to this.
 CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
-CONFORMS = (" It meets EPUB Accessibility 1.1 at WCAG 2.1 Level AA, as EPUBCheck and "
-            "axe-core found.")
 # Said only of an EPUB that has the print edition's page numbers.
 PAGE_NAVIGATION = (
     ("schema:accessibilityFeature", "printPageNumbers"),
@@ -106,11 +107,13 @@ def write_epub(book: Book, chapters: tuple[RenderedChapter, ...], cover_bytes: b
     media = picture_files(pictures)
     cover_name = COVER_IMAGE if picture_type(cover_bytes) == "image/png" else COVER_JPEG
     shown = placed(list(print_pages), [*FRONT_PARTS, "contents", *files])
+    words = book.words
     pages = [
-        _page(book, "_cover.xhtml", "Cover", "epub/cover.xhtml.j2", cover_image=cover_name),
+        _page(book, "_cover.xhtml", words("cover"), "epub/cover.xhtml.j2",
+              cover_image=cover_name),
         _page(book, "_title-page.xhtml", book.metadata.title, "epub/title-page.xhtml.j2",
               body_type="frontmatter"),
-        _page(book, "_imprint.xhtml", "Imprint", "epub/imprint.xhtml.j2",
+        _page(book, "_imprint.xhtml", words("imprint"), "epub/imprint.xhtml.j2",
               body_type="frontmatter"),
     ]
     pages = [page_breaks(page, shown[part], None) for page, part in zip(pages, FRONT_PARTS)]
@@ -118,7 +121,7 @@ def write_epub(book: Book, chapters: tuple[RenderedChapter, ...], cover_bytes: b
     chapter_pages = []
     for rendered in chapters:
         anchor = rendered.chapter.anchor
-        body, used = xhtml_body(rendered, files, media)
+        body, used = xhtml_body(rendered, files, media, words)
         images |= used
         page = _page(book, files[anchor], rendered.chapter.title,
                      "epub/chapter.xhtml.j2", body_type="bodymatter", chapter=rendered.chapter,
@@ -149,26 +152,27 @@ def write_epub(book: Book, chapters: tuple[RenderedChapter, ...], cover_bytes: b
         ebook.add_item(epub.EpubItem(uid=_uid(media[name]), file_name=media[name],
                                      media_type=picture_type(content), content=content))
     # The characters to keep: the pages' text, and what the style sheet writes itself.
-    text = "".join(page.content.decode() for page in pages)
+    text = "".join(page.content.decode() for page in pages) + "".join(words.quotes)
     kept = set()
     for face, data in subset_faces(book.metadata.theme, text, book.publication_date):
         kept.add(face.source)
         name = posixpath.join(posixpath.dirname(CSS_FILE), face.source)
         ebook.add_item(epub.EpubItem(uid=_uid(name), file_name=name,
                                      media_type=FONT_TYPES[face.path.suffix], content=data))
-    css = epub_stylesheet(book.metadata.theme, kept)
+    css = epub_stylesheet(book.metadata.theme, kept) + quote_rules(words)
     ebook.add_item(epub.EpubItem(uid="style", file_name=CSS_FILE, media_type="text/css",
                                  content=css.encode()))
 
-    navigation = epub.EpubNav(uid="nav", file_name=NAV_FILE, title="Contents")
+    navigation = epub.EpubNav(uid="nav", file_name=NAV_FILE, title=words("contents"))
     navigation.add_link(href=CSS_FILE, rel="stylesheet", type="text/css")
     ebook.add_item(navigation)
     ebook.add_item(epub.EpubNcx())
     ebook.toc = [toc_entry(rendered, files[rendered.chapter.anchor]) for rendered in chapters]
     ebook.guide = [
-        {"type": "cover", "href": "_cover.xhtml", "title": "Cover"},
-        {"type": "toc", "href": NAV_FILE, "title": "Contents"},
-        {"type": "text", "href": chapter_pages[0].file_name, "title": "Start of content"},
+        {"type": "cover", "href": "_cover.xhtml", "title": words("cover")},
+        {"type": "toc", "href": NAV_FILE, "title": words("contents")},
+        {"type": "text", "href": chapter_pages[0].file_name,
+         "title": words("start_of_content")},
     ]
     ebook.spine = [items["_cover.xhtml"], items["_title-page.xhtml"], items["_imprint.xhtml"],
                    navigation, *(items[page.file_name] for page in chapter_pages)]
@@ -176,12 +180,13 @@ def write_epub(book: Book, chapters: tuple[RenderedChapter, ...], cover_bytes: b
     packed = io.BytesIO()
     modified = datetime.datetime.combine(book.publication_date, datetime.time())
     epub.write_epub(packed, ebook, {"mtime": modified, "epub2_guide": False,
-                                    "epub3_pages": False})
+                                    "epub3_pages": False,
+                                    "landmark_title": words("landmarks")})
     target.write_bytes(normalised_zip(packed.getvalue(), modified, {
         "EPUB/" + NAV_FILE: functools.partial(
             finish_navigation, page_list=page_list,
-            breaks=[start.number for start in shown["contents"]]),
-        "EPUB/toc.ncx": functools.partial(ncx_page_list, page_list=page_list),
+            breaks=[start.number for start in shown["contents"]], words=words),
+        "EPUB/toc.ncx": functools.partial(ncx_page_list, page_list=page_list, words=words),
         "EPUB/content.opf": functools.partial(package_language, book.metadata.language)}))
 
 
@@ -226,8 +231,8 @@ def _page(book: Book, file_name: str, title: str, template: str, body_type: str 
     return Page(file_name, xhtml.encode(), properties)
 
 
-def xhtml_body(rendered: RenderedChapter, files: dict[str, str], media: dict[str, str]
-               ) -> tuple[str, set[str]]:
+def xhtml_body(rendered: RenderedChapter, files: dict[str, str], media: dict[str, str],
+               words: Words = ENGLISH_WORDS) -> tuple[str, set[str]]:
     """A chapter's HTML as XHTML for the EPUB, and the pictures it shows (their paths in the
     handbook folder).
 
@@ -242,13 +247,13 @@ def xhtml_body(rendered: RenderedChapter, files: dict[str, str], media: dict[str
             link.set("role", "doc-noteref")
         if "footnote-backref" in link.get("class", ""):
             link.set("role", "doc-backlink")
-            link.set("aria-label", "Back to the text")  # as the web edition names it, not "↩"
+            link.set("aria-label", words("back_to_text"))  # as the web edition, not "↩"
             link.attrib.pop("title", None)
     for notes in fragment.find_class("footnote"):
         notes.tag = "section"
         notes.set("epub:type", "endnotes")
         notes.set("role", "doc-endnotes")
-        notes.set("aria-label", "Notes")
+        notes.set("aria-label", words("notes"))
         for rule in notes.findall("hr"):
             notes.remove(rule)
         for item in notes.iter("li"):
@@ -263,6 +268,8 @@ def _metadata(ebook: epub.EpubBook, book: Book, page_list: list, claim: bool) ->
     ebook.set_identifier(book.identifier)
     ebook.set_title(meta.title)
     ebook.set_language(meta.language)
+    if book.words.right_to_left:
+        ebook.set_direction("rtl")  # the spine's page progression
     for number, author in enumerate(meta.authors, start=1):
         ebook.add_author(author, uid=f"author-{number}")
     for name, value in (("publisher", meta.publisher), ("description", meta.description),
@@ -275,12 +282,14 @@ def _metadata(ebook: epub.EpubBook, book: Book, page_list: list, claim: bool) ->
                            {"refines": "#subtitle", "property": "title-type"})
     for name, value in ACCESSIBILITY + (PAGE_NAVIGATION if page_list else ()):
         ebook.add_metadata(None, "meta", value, {"property": name})
-    summary = SUMMARY + (CONFORMS if claim else "")
+    summary = book.words("epub_summary")
+    if claim:
+        summary += " " + book.words("epub_conforms", checkers=book.words.join(EPUB_CHECKERS))
     ebook.add_metadata(None, "meta", summary, {"property": "schema:accessibilitySummary"})
     if claim:
         ebook.add_metadata(None, "meta", CONFORMANCE, {"property": "dcterms:conformsTo"})
     if page_list:  # the page numbers are the office PDF's, whose pages the press PDF's match
-        source = f"{meta.title}, print edition (PDF)"
+        source = book.words("print_edition_source", title=meta.title)
         ebook.add_metadata("DC", "source", source)
         ebook.add_metadata(None, "meta", source, {"property": "pageBreakSource"})
 
@@ -290,7 +299,8 @@ def _uid(name: str) -> str:
     return "x-" + re.sub(r"[^A-Za-z0-9_.-]", "-", name)
 
 
-def finish_navigation(xhtml: bytes, page_list: list = (), breaks: list[int] = ()) -> bytes:
+def finish_navigation(xhtml: bytes, page_list: list = (), breaks: list[int] = (),
+                      words: Words = ENGLISH_WORDS) -> bytes:
     """EbookLib's navigation document, with its encoding declared and its landmarks hidden,
     the print pages that the contents take (``breaks``) marked, and the list of every print
     page (``page_list``: number and address).
@@ -313,7 +323,7 @@ def finish_navigation(xhtml: bytes, page_list: list = (), breaks: list[int] = ()
     if page_list:
         listing = lxml.etree.SubElement(body, f"{{{XHTML_NS}}}nav", {
             f"{{{EPUB_NS}}}type": "page-list", "role": "doc-pagelist",
-            "aria-label": "Print pages", "hidden": "hidden"})
+            "aria-label": words("print_pages"), "hidden": "hidden"})
         entries = lxml.etree.SubElement(listing, f"{{{XHTML_NS}}}ol")
         for number, href in page_list:
             entry = lxml.etree.SubElement(entries, f"{{{XHTML_NS}}}li")
@@ -321,7 +331,7 @@ def finish_navigation(xhtml: bytes, page_list: list = (), breaks: list[int] = ()
     return lxml.etree.tostring(root.getroottree(), xml_declaration=True, encoding="utf-8")
 
 
-def ncx_page_list(ncx: bytes, page_list: list = ()) -> bytes:
+def ncx_page_list(ncx: bytes, page_list: list = (), words: Words = ENGLISH_WORDS) -> bytes:
     """EbookLib's NCX (for older reading systems) with the print pages, as the navigation
     document lists them."""
     if not page_list:
@@ -335,7 +345,8 @@ def ncx_page_list(ncx: bytes, page_list: list = ()) -> bytes:
         f'<pageTarget id="page-target-{number}" type="normal" value="{number}"><navLabel>'
         f'<text>{number}</text></navLabel><content src="{href}"/></pageTarget>'
         for number, href in page_list)
-    listing = f"<pageList><navLabel><text>Print pages</text></navLabel>{targets}</pageList>"
+    label = xml_escape(words("print_pages"))
+    listing = f"<pageList><navLabel><text>{label}</text></navLabel>{targets}</pageList>"
     return ncx.replace(b"</ncx>", listing.encode() + b"</ncx>", 1)
 
 

@@ -11,6 +11,8 @@ from pypdf import PageObject, PdfReader, PdfWriter, Transformation, apply_config
 from pypdf.generic import (ArrayObject, ByteStringObject, DecodedStreamObject, NameObject,
                            RectangleObject)
 
+from .words import ENGLISH_WORDS, Words
+
 
 # The PDFs read here are the pipeline's own: pypdf's guard against hostile files, no stream
 # over 75 MB, would refuse a page that shows a large photograph in CMYK.
@@ -59,7 +61,7 @@ def sheet_size(width: float, height: float) -> tuple[float, float]:
     return 2 * width, height
 
 
-def impose_booklet(source: bytes, target: Path) -> int:
+def impose_booklet(source: bytes, target: Path, words: Words = ENGLISH_WORDS) -> int:
     """Write ``source``'s pages as a booklet for duplex printing; return the sheet count.
 
     Each side of a sheet holds two pages, centred on the paper; printed on both
@@ -68,10 +70,10 @@ def impose_booklet(source: bytes, target: Path) -> int:
     wrong page, and lead to places the booklet does not name).
     """
     with apply_configuration(**OWN_PDF):
-        return _impose(PdfReader(io.BytesIO(source)), target)
+        return _impose(PdfReader(io.BytesIO(source)), target, words)
 
 
-def _impose(reader: PdfReader, target: Path) -> int:
+def _impose(reader: PdfReader, target: Path, words: Words) -> int:
     width = float(reader.pages[0].mediabox.width)
     height = float(reader.pages[0].mediabox.height)
     paper_width, paper_height = sheet_size(width, height)
@@ -87,8 +89,10 @@ def _impose(reader: PdfReader, target: Path) -> int:
         if "/Annots" in side:
             del side["/Annots"]
         writer.add_page(side)
-    writer.add_metadata({"/Title": str(reader.metadata.title or "") + " (booklet)",
-                         "/Producer": "Careers Handbooks press"})
+    title = words("booklet_title", title=str(reader.metadata.title or ""))
+    writer.add_metadata({"/Title": title, "/Producer": "Careers Handbooks press"})
+    if "/Lang" in reader.trailer["/Root"]:  # the language a reader's software speaks it in
+        writer.root_object[NameObject("/Lang")] = reader.trailer["/Root"]["/Lang"]
     with open(target, "wb") as output:
         writer.write(output)
     return len(pages) // 4

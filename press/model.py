@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+
+from .words import Words, label_problem
 
 # Each page size and its trim, width by height in millimetres.
 PAGE_SIZES = {"A5": (148.0, 210.0), "A4": (210.0, 297.0), "Letter": (215.9, 279.4)}
@@ -64,6 +67,7 @@ class Metadata:
     chapters: tuple[str, ...] | None = None
     theme: str = "default"
     fact_sheet: tuple[str, ...] | None = None
+    labels: tuple[tuple[str, object, int], ...] = ()  # (name, word, line in book.yaml)
 
 
 @dataclass(frozen=True)
@@ -98,6 +102,15 @@ class Book:
     publication_date: datetime.date
     fact_sheet_lines: tuple[int, ...] = ()  # where each fact_sheet entry stands in book.yaml
     cover_line: int | None = None  # where book.yaml names the cover
+    language_line: int | None = None  # where book.yaml gives the language
+
+    @functools.cached_property
+    def words(self) -> Words:
+        """The words its editions generate: its language's, with its labels put in."""
+        language = self.metadata.language
+        return Words(language, tuple(  # the labels that are sound (press.checks says of others)
+            (name, word) for name, word, _ in self.metadata.labels
+            if label_problem(name, word, language) is None))
 
     def chapter_by_source(self, source: str) -> Chapter | None:
         return next((chapter for chapter in self.chapters if chapter.source == source), None)

@@ -172,17 +172,24 @@ def _tag_more_precisely() -> bool:
             words = " ".join(pieces)
             target = link.get("href", "")
             if target.startswith("#") and target[1:] in state["pages"]:
-                if "contents-entry" in (link.get("class") or "").split():
-                    words = "Chapter " + ", ".join(pieces)  # its number, then its title
-                words += f", page {state['pages'][target[1:]]}"
+                # In the book's language: a contents entry's words name its chapter
+                # (book.html.j2), any other link's are the link's own (print-document).
+                said = link.get("data-link-words") or state["link_page"].replace(
+                    "{words}", words)
+                words = said.replace("{page}", str(state["pages"][target[1:]]))
             if words:
                 annotation["Contents"] = pydyf.String(words)
 
     def add_tags(pdf, document, pdf_version, page_streams):
         state["origins"], state["pages"], state["parents"] = {}, _link_pages(document), {}
+        state["link_page"] = "{words}, page {page}"
         if document.pages:
-            for parent in document.pages[0]._page_box.children[0].element.iter():
+            root = document.pages[0]._page_box.children[0].element
+            for parent in root.iter():
                 state["parents"].update((id(child), parent) for child in parent)
+            body = root.find("body")
+            if body is not None and body.get("data-link-page"):
+                state["link_page"] = body.get("data-link-page")
         decorations = pydyf.Array()
         for stream in page_streams:
             decorations.append(pydyf.Array(sorted(

@@ -442,7 +442,8 @@ def _web_bodies(checked) -> tuple[dict[str, str], dict[str, str], dict[str, str]
     pages = {rendered.chapter.anchor: chapter_page(rendered.chapter) for rendered in checked.chapters}
     media = {name: "read/" + path for name, path in picture_files(checked.files).items()}
     return pages, media, {rendered.chapter.anchor: web_body(
-        rendered, pages[rendered.chapter.anchor], pages, media)[0] for rendered in checked.chapters}
+        rendered, pages[rendered.chapter.anchor], pages, media, checked.book.words)[0]
+        for rendered in checked.chapters}
 
 
 def _web_pages(checked, scratch: Path, pages: dict[str, str], media: dict[str, str],
@@ -457,14 +458,14 @@ def _web_pages(checked, scratch: Path, pages: dict[str, str], media: dict[str, s
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(checked.files[name])
     template = environment().from_string(
-        '<!DOCTYPE html><html lang="{{ language }}"><head><meta charset="utf-8">'
+        '<!DOCTYPE html><html lang="{{ language }}" dir="{{ words.direction }}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         '<title>{{ title }}</title><link rel="stylesheet" href="../style.css"></head>'
         '<body><main class="reading"><article class="chapter"><header class="chapter-header">'
-        '<p class="chapter-number">Chapter {{ number }}</p><h1 class="chapter-title">{{ title }}'
+        '<p class="chapter-number">{{ words("chapter", number=number) }}</p><h1 class="chapter-title">{{ title }}'
         '</h1></header>{{ body | safe }}</article></main></body></html>')
     return {pages[rendered.chapter.anchor]: template.render(
-        language=book.metadata.language, title=rendered.chapter.title,
+        language=book.metadata.language, words=book.words, title=rendered.chapter.title,
         number=rendered.chapter.number, body=bodies[rendered.chapter.anchor])
         for rendered in checked.chapters}
 

@@ -18,6 +18,7 @@ from .markdown import make_markdown
 from .config import CONTROL
 from .markdown.xrefs import resolve_targets
 from .qr import qr_svg
+from .words import ENGLISH_WORDS, Words
 from .model import (ID_SEPARATOR, PAGE_SIZES, PICTURE, Book, Heading, Nesting, RenderedChapter,
                     Target, chapter_anchors, heading_id)
 
@@ -32,7 +33,8 @@ SVG_ATTRIBUTES = {name.lower(): name for name in (
 def render_chapter(book: Book, index: int) -> RenderedChapter:
     """One chapter's body as HTML, with its headings for contents and outline."""
     chapter = book.chapters[index]
-    body = render_body(chapter.body, chapter.source, {c.source: c.anchor for c in book.chapters})
+    body = render_body(chapter.body, chapter.source, {c.source: c.anchor for c in book.chapters},
+                       book.words)
     return RenderedChapter(chapter, *body)
 
 
@@ -57,12 +59,13 @@ class Body(NamedTuple):
     nesting: Nesting
 
 
-def render_body(body: str, current: str, anchors: Mapping[str, str]) -> Body:
+def render_body(body: str, current: str, anchors: Mapping[str, str],
+                words: Words = ENGLISH_WORDS) -> Body:
     """Markdown to the HTML that every edition is made from, parsed once and written out
     again, so that what the checks see of it (its links and pictures, its raw HTML, how
-    deep it nests) is exactly what the editions carry."""
+    deep it nests) is exactly what the editions carry; its generated words ``words``."""
     anchors = {**chapter_anchors([current]), **anchors}  # the current chapter's among them
-    converter = make_markdown(current, anchors)
+    converter = make_markdown(current, anchors, words)
     fragment = parse_fragment(converter.convert(body))
     _drop_forbidden_characters(fragment)
     targets = resolve_targets(fragment, current, anchors)
@@ -385,12 +388,35 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["long_date"] = lambda d: f"{d.day} {d:%B %Y}"
     env.globals["qr"] = qr_svg
+    env.globals["page_reference"] = page_reference
+    env.globals["quote_rules"] = quote_rules
     env.globals["cover_motif"] = cover_motif
     env.filters["address"] = lambda name: quote(name, safe="")  # a file's name in a link
     env.filters["printed_address"] = printed_address
     return env
+
+
+def css_string(text: str) -> str:
+    """``text`` as a CSS string, safe inside a <style> element."""
+    return '"' + re.sub(r'["\\<>\n]', lambda match: f"\\{ord(match.group()):06x}", text) + '"'
+
+
+def page_reference(words: Words, page: str) -> Markup:
+    """The ``content`` of a reference's page words after a link, "(page 17)" in the
+    language, round ``page`` (a CSS value: ``target-counter(...)``, ``attr(data-page)``),
+    its words kept on one line with the number."""
+    before, after = words("page_reference", page="\0").replace(" ", "\u00a0").split("\0")
+    return Markup(f"{css_string(' ' + before)} {page} {css_string(after)}")
+
+
+def quote_rules(words: Words) -> str:
+    """CSS for the language's quotes: a ``<q>``'s, and the mark that hangs before a
+    testimonial (base.css: ``open-quote``), without the spaces a French quote keeps inside."""
+    quotes = words.quotes
+    marks = " ".join(css_string(mark.strip()) for mark in quotes[:2])
+    return (f":root {{ quotes: {' '.join(css_string(mark) for mark in quotes)}; }}\n"
+            f".testimonial {{ quotes: {marks}; }}\n")
 
 
 MOTIF_BAND = 0.33  # of the cover's height: print.css's .cover-motif

@@ -11,6 +11,7 @@ from disk, and nothing is loaded from another site.
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import html
 import io
@@ -36,17 +37,18 @@ from .cache import project_digest
 from .pages import PageStart, mark, not_counted, placed
 from .output import fault, prepare, replace, temporary_folder, write, write_atomically
 from .palette import colour_rules
-from .render import environment, parse_fragment, split_into_files
+from .render import environment, parse_fragment, quote_rules, split_into_files
 from .sources import picture_type
 from .styles import custom_properties
+from .words import ENGLISH_WORDS, Words
 
 RECORD = "handbook.json"  # what the catalogue reads of each handbook's folder
 URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 COVER_WIDTH = 600  # pixels: twice the width the page shows it at
 DEFAULT_THEME = "default"  # the catalogue's
 # Page sizes by their width and height in points, to name a PDF's paper.
-PAPER = {(420, 595): "A5", (595, 842): "A4", (842, 1191): "A3", (612, 792): "Letter",
-         (792, 1224): "Tabloid"}
+PAPER = {(420, 595): "A5", (595, 842): "A4", (842, 1191): "A3", (612, 792): "letter_paper",
+         (792, 1224): "tabloid_paper"}  # a name, or the name of its word (press.words)
 LANGUAGES = {"en": "English", "fr": "Français", "de": "Deutsch", "es": "Español",
              "cy": "Cymraeg", "it": "Italiano", "pt": "Português", "nl": "Nederlands",
              "pl": "Polski", "th": "ไทย", "ar": "العربية", "he": "עברית", "ur": "اردو"}
@@ -84,18 +86,20 @@ def write_handbook_site(book: Book, chapters: tuple[RenderedChapter, ...], cover
     shown: set[str] = set()
     template = environment().get_template("site/chapter.html.j2")
     starts = placed(list(print_pages), list(pages))
+    marker = functools.partial(_page_marker, words=book.words)
     for index, rendered in enumerate(chapters):
         own = pages[rendered.chapter.anchor]
-        body, pictures = web_body(rendered, own, pages, media)
+        body, pictures = web_body(rendered, own, pages, media, book.words)
         shown |= pictures
-        documents[own] = page_breaks(starts[rendered.chapter.anchor], template.render(
-            book=book, chapter=rendered.chapter, body=body, root="../",
+        documents[own] = page_breaks(starts[rendered.chapter.anchor], marker, template.render(
+            book=book, words=book.words, chapter=rendered.chapter, body=body, root="../",
             contents=[(other.chapter, posixpath.relpath(pages[other.chapter.anchor], "read"))
                       for other in chapters],
             previous=_neighbour(chapters, index - 1, pages),
             following=_neighbour(chapters, index + 1, pages)))
     documents["index.html"] = environment().get_template("site/handbook.html.j2").render(
-        book=book, root="", chapters=chapters, pages=pages, downloads=downloads,
+        book=book, words=book.words, root="", chapters=chapters, pages=pages,
+        downloads=downloads,
         statement=accessibility_statement(book, output),
         cover=cover_name, cover_size=cover_size,
         language_label=language_name(book.metadata.language))
@@ -112,7 +116,7 @@ def write_handbook_site(book: Book, chapters: tuple[RenderedChapter, ...], cover
               "subtitle": book.metadata.subtitle, "series": book.metadata.series,
               "summary": book.metadata.description, "edition": book.metadata.edition,
               "date": book.publication_date.isoformat(),
-              "date_text": environment().filters["long_date"](book.publication_date),
+              "date_text": book.words.date(book.publication_date),
               "language": book.metadata.language,
               "authors": list(book.metadata.authors), "identifier": book.identifier,
               "cover": cover_name, "cover_type": picture_type(cover),
@@ -122,10 +126,9 @@ def write_handbook_site(book: Book, chapters: tuple[RenderedChapter, ...], cover
     return len(documents)
 
 
-# What each edition conforms to, as its checkers found (see press.verdicts).
-STANDARDS = {"pdf": ("The PDF", "PDF/UA-1, the standard for accessible PDF"),
-             "epub": ("The EPUB e-book", "EPUB Accessibility 1.1 at WCAG 2.1 level AA"),
-             "flyer": ("The fact sheet", "PDF/UA-1, the standard for accessible PDF")}
+# The editions that can conform to a standard, as their checkers found (press.verdicts):
+# the words say, for each, that it was not checked, meets it, or fails.
+STANDARDS = ("pdf", "epub", "flyer")
 
 
 def accessibility_statement(book: Book, output: Path) -> list[str]:
@@ -136,39 +139,35 @@ def accessibility_statement(book: Book, output: Path) -> list[str]:
     from .verdicts import claiming_digest, read
 
     found = read(output, book.slug)
+    words = book.words
     said = []
-    for edition, (name, standard) in STANDARDS.items():
+    for edition in STANDARDS:
         verdict = found.get(edition)
         try:
             offered = stamp_path(output, book.slug, edition).read_text()
         except OSError:
             offered = ""
-        day = environment().filters["long_date"](
-            datetime.date.fromisoformat(verdict.checked)) if verdict else ""
         # The file checked: the one offered, or (where the checkers did not pass it) the
         # same inputs' file that claimed its conformance.
         if verdict is None or verdict.digest not in (offered, claiming_digest(offered)):
-            said.append(f"{name} has not been checked against {standard}.")
-        elif verdict.passed:
-            said.append(f"{name} meets {standard}: {verdict.checkers} found no problem "
-                        f"on {day}.")
+            said.append(words(f"{edition}_unchecked"))
+            continue
+        day = words.date(datetime.date.fromisoformat(verdict.checked))
+        checkers = words.join(verdict.checkers)
+        if verdict.passed:
+            said.append(words(f"{edition}_meets", checkers=checkers, date=day))
         else:
-            count = verdict.findings
-            said.append(f"{name} does not yet meet {standard}: on {day} {verdict.checkers} "
-                        f"found {count} problem{'s' if count != 1 else ''}.")
-    said.append("The booklet is laid out for folding, two pages to a side out of reading "
-                "order, and is not tagged for screen readers: read the PDF or the e-book "
-                "instead.")
-    said.append("Every edition has headings and contents to find your way; every picture "
-                "and star rating is described in words; the e-book and the web pages show "
-                "the print edition’s page numbers and take your own font size and colours.")
+            said.append(words(f"{edition}_fails", count=verdict.findings, checkers=checkers,
+                              date=day))
+    said.append(words("booklet_statement"))
+    said.append(words("every_edition_statement"))
     return said
 
 
 ARTICLE = re.compile(r"<article\b.*</article>", re.S)  # a chapter page has one
 
 
-def page_breaks(starts: list[PageStart], document: str) -> str:
+def page_breaks(starts: list[PageStart], marker, document: str) -> str:
     """A chapter's web page marked where each print page in ``starts`` begins, as the EPUB
     is: the page's number in the margin (or in the line, on a narrow screen), and a
     page break for screen readers."""
@@ -176,15 +175,15 @@ def page_breaks(starts: list[PageStart], document: str) -> str:
         return document
     found = ARTICLE.search(document)
     article = lxml.html.fragment_fromstring(found.group())
-    mark(article, starts, _page_marker, not_counted)
+    mark(article, starts, marker, not_counted)
     return (document[:found.start()] + lxml.html.tostring(article, encoding="unicode")
             + document[found.end():])
 
 
-def _page_marker(start: PageStart):
+def _page_marker(start: PageStart, words: Words = ENGLISH_WORDS):
     return lxml.html.Element("span", {"class": "page-break", "role": "doc-pagebreak",
                                       "id": f"page-{start.number}",
-                                      "title": f"Page {start.number}",
+                                      "title": words("page_number", number=start.number),
                                       "data-page": str(start.number)})
 
 
@@ -196,7 +195,7 @@ def _neighbour(chapters, index: int, pages: dict[str, str]):
 
 
 def web_body(rendered: RenderedChapter, own: str, pages: dict[str, str],
-             media: dict[str, str]) -> tuple[str, set[str]]:
+             media: dict[str, str], words: Words = ENGLISH_WORDS) -> tuple[str, set[str]]:
     """A chapter's HTML for its web page, and the pictures it shows.
 
     Links between chapters lead to the other chapter's page; a wide table scrolls inside
@@ -212,17 +211,17 @@ def web_body(rendered: RenderedChapter, own: str, pages: dict[str, str],
             caption.set("id", caption.get("id") or f"table-{number}-caption")
             region.set("aria-labelledby", caption.get("id"))
         else:
-            region.set("aria-label", f"Table {number}")
+            region.set("aria-label", words("table_number", number=number))
         table.addprevious(region)
         region.tail, table.tail = table.tail, None
         region.append(table)
     for notes in fragment.find_class("footnote"):
         notes.tag = "section"
-        notes.set("aria-label", "Notes")
+        notes.set("aria-label", words("notes"))
         for rule in notes.findall("hr"):
             notes.remove(rule)
     for link in fragment.find_class("footnote-backref"):
-        link.set("aria-label", "Back to the text")
+        link.set("aria-label", words("back_to_text"))
         link.attrib.pop("title", None)
     html = (fragment.text or "") + "".join(
         lxml.etree.tostring(child, method="html", encoding="unicode") for child in fragment)
@@ -256,8 +255,10 @@ def stylesheet(theme: str, text: str, book: Book | None, folder: Path) -> str:
     import datetime
 
     date = book.publication_date if book else datetime.date(2000, 1, 1)
+    words = book.words if book else ENGLISH_WORDS
     faces = []
-    for face, data in subset_faces(theme, html.unescape(text), date, woff2=True):
+    for face, data in subset_faces(theme, html.unescape(text) + "".join(words.quotes), date,
+                                   woff2=True):
         name = "fonts/" + Path(face.source).with_suffix(".woff2").name
         _write(folder / name, data)
         faces.append(face.rule.replace(face.source, name)
@@ -267,7 +268,8 @@ def stylesheet(theme: str, text: str, book: Book | None, folder: Path) -> str:
                     if not name.startswith("--colour-"))
     return ("\n".join(faces) + "\n:root {\n" + other + "}\n" + colour_rules(properties)
             + (STYLES / "base.css").read_text(encoding="utf-8")
-            + (STYLES / "web.css").read_text(encoding="utf-8"))
+            + (STYLES / "web.css").read_text(encoding="utf-8")
+            + quote_rules(words))
 
 
 def language_name(tag: str) -> str:
@@ -279,38 +281,40 @@ def _downloads(book: Book, output: Path) -> list[Download]:
     them), each described from its file as built: paper, pages or sheets, size."""
     from pypdf import PdfReader
 
+    words = book.words
     found = []
     for name in EDITIONS[SITE].needs:
         edition = EDITIONS[name]
         path = edition.path(output, book.slug)
-        size = readable_size(path.stat().st_size)
+        size = readable_size(path.stat().st_size, words)
+        label, purpose = words(f"{name}_label"), words(f"{name}_purpose")
         if path.suffix != ".pdf":
-            found.append(Download(path.name, edition.label, edition.purpose,
+            found.append(Download(path.name, label, purpose,
                                   f"{path.suffix[1:].upper()}, {size}"))
             continue
         reader = PdfReader(path)
-        paper = paper_name(reader.pages[0].mediabox)
+        paper = paper_name(reader.pages[0].mediabox, words)
         sides = len(reader.pages)
         count = sides // 2 if edition.unit == "sheets" else sides  # a sheet: two sides
-        unit = edition.unit if count != 1 else edition.unit.rstrip("s")
-        found.append(Download(path.name, edition.label, edition.purpose.format(paper=paper),
-                              f"PDF, {paper}, {count} {unit}, {size}"))
+        found.append(Download(path.name, label, words(f"{name}_purpose", paper=paper),
+                              f"PDF, {paper}, {words(edition.unit, count=count)}, {size}"))
     return found
 
 
-def paper_name(box) -> str:
+def paper_name(box, words: Words = ENGLISH_WORDS) -> str:
     width, height = sorted((round(float(box.width)), round(float(box.height))))
     for (known_width, known_height), name in PAPER.items():
         if abs(width - known_width) <= 2 and abs(height - known_height) <= 2:
-            return name
+            return words(name) if name in words.table else name
     return f"{width / 72 * 25.4:.0f} × {height / 72 * 25.4:.0f} mm"
 
 
-def readable_size(count: int) -> str:
-    """A file's size as a student reads it: 170 KB, 1.2 MB (decimal units)."""
+def readable_size(count: int, words: Words = ENGLISH_WORDS) -> str:
+    """A file's size as a student reads it: 170 KB, 1.2 MB (decimal units), in the
+    language's way (1,2 Mo)."""
     if count < 1_000_000:
-        return f"{max(1, round(count / 1000))} KB"
-    return f"{count / 1_000_000:.1f} MB"
+        return words("kilobytes", size=max(1, round(count / 1000)))
+    return words("megabytes", size=words.number(count / 1_000_000, decimals=1))
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -341,12 +345,14 @@ def write_catalogue(output: Path) -> str:
             continue  # a folder not ours, or half gone: not listed
     records.sort(key=lambda record: (record["series"] or "", record["title"].casefold()))
     series = sorted({record["series"] or "" for record in records})
-    heading = series[0] if len(series) == 1 and series[0] else "Handbooks"
+    language = _common_language(records)
+    words = Words(language)
+    heading = series[0] if len(series) == 1 and series[0] else words("handbooks")
     groups = [(name, [record for record in records if (record["series"] or "") == name])
               for name in series]
     page = environment().get_template("site/catalogue.html.j2").render(
         records=records, groups=groups, heading=heading, root=CATALOGUE + "/",
-        search=SEARCH + "/", language=_common_language(records))
+        search=SEARCH + "/", language=language, words=words)
     newest = max((record["date"] for record in records), default="2000-01-01")
     identifiers = [atom_id(record["identifier"]) for record in records]
     feed = environment().get_template("site/opds.xml.j2").render(
@@ -402,3 +408,10 @@ def _search_index(site: Path, target: Path) -> None:
          "--glob", "[!._]*/**/*.html", "--quiet"], capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"Pagefind: {done.stderr.strip() or done.stdout.strip()}")
+    # Pagefind lists the index's languages in no fixed order where there are several: in
+    # their names' order, so that the same sources give the same site.
+    entry = target / "pagefind-entry.json"
+    found = json.loads(entry.read_text(encoding="utf-8"))
+    found["languages"] = dict(sorted(found.get("languages", {}).items()))
+    entry.write_text(json.dumps(found, ensure_ascii=False, separators=(",", ":")),
+                     encoding="utf-8")

@@ -160,6 +160,7 @@ def read_book(folder: Path, folder_as_given: str | None = None, exclude: Iterabl
         publication_date=publication_date(metadata, folder, exclude),
         fact_sheet_lines=config.item_lines(text or "", "fact_sheet"),
         cover_line=_key_line(text or "", "cover"),
+        language_line=_key_line(text or "", "language"),
     ), findings
 
 

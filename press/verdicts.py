@@ -20,8 +20,9 @@ from .cache import STAMPS
 from .output import write_atomically
 
 CLAIMING = ("pdf", "epub", "flyer")  # the editions that can claim a conformance
-CHECKERS = {"pdf": "page-validation", "flyer": "page-validation",
-            "epub": "EPUBCheck and axe-core"}
+# The checkers of each, by their names (joined as the handbook's language lists names).
+CHECKERS = {"pdf": ("page-validation",), "flyer": ("page-validation",),
+            "epub": ("EPUBCheck", "axe-core")}
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ class Verdict:
     digest: str  # the inputs (and the claim) of the file checked
     passed: bool
     checked: str  # the day, as an ISO date
-    checkers: str
+    checkers: tuple[str, ...]
     findings: int = 0
 
 
@@ -47,10 +48,15 @@ def path(output: Path, slug: str) -> Path:
 def read(output: Path, slug: str) -> dict[str, Verdict]:
     try:
         recorded = json.loads(path(output, slug).read_text(encoding="utf-8"))
-        return {edition: Verdict(**verdict) for edition, verdict in recorded.items()
-                if edition in CLAIMING}
+        return {edition: Verdict(**{**verdict, "checkers": _names(verdict["checkers"])})
+                for edition, verdict in recorded.items() if edition in CLAIMING}
     except (OSError, ValueError, TypeError):
         return {}
+
+
+def _names(recorded) -> tuple[str, ...]:
+    """The checkers' names as recorded: a list (or one text, as they were once kept)."""
+    return (recorded,) if isinstance(recorded, str) else tuple(recorded)
 
 
 def fingerprint(output: Path, slug: str) -> bytes:
@@ -76,6 +82,7 @@ def record(output: Path, slug: str, found: dict[str, tuple[str, int]],
     verdicts = {edition: verdict.__dict__ for edition, verdict in read(output, slug).items()}
     when = (day or datetime.date.today()).isoformat()
     for edition, (digest, count) in found.items():
-        verdicts[edition] = Verdict(digest, count == 0, when, CHECKERS[edition], count).__dict__
+        verdicts[edition] = Verdict(digest, count == 0, when, list(CHECKERS[edition]),
+                                    count).__dict__
     write_atomically(path(output, slug),
                      json.dumps(verdicts, indent=1, sort_keys=True).encode())

@@ -19,15 +19,17 @@ from press.cache import output_path
 from press.cli import main
 from press.model import chapter_anchors
 from press.render import render_body
+from press.words import ENGLISH_WORDS, Words
 
 # The chapter being rendered and the chapters of its handbook, as render.py passes them.
 CURRENT = "03-the-work.md"
 CHAPTERS = frozenset({"01-welcome.md", "03-the-work.md", "06-pros-and-cons.md"})
 
 
-def render(source: str, current: str = CURRENT, chapters: frozenset[str] = CHAPTERS) -> str:
+def render(source: str, current: str = CURRENT, chapters: frozenset[str] = CHAPTERS,
+           words: Words = ENGLISH_WORDS) -> str:
     """The HTML of a dedented Markdown source, rendered as a chapter of the handbook is."""
-    return render_body(dedent(source), current, chapter_anchors(sorted(chapters))).html
+    return render_body(dedent(source), current, chapter_anchors(sorted(chapters)), words).html
 
 
 def assert_renders(source: str, expected: str, current: str = CURRENT,

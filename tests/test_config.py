@@ -134,7 +134,7 @@ def test_unknown_key_far_from_every_known_key_lists_them_all():
         "guide/book.yaml:3: error: unknown key 'colour'\n"
         "    hint: known keys: authors, chapter_openings, chapters, contact, cover, date, "
         "description, edition, "
-        "fact_sheet, identifier, language, page_size, publisher, rights, series, subtitle, "
+        "fact_sheet, identifier, labels, language, page_size, publisher, rights, series, subtitle, "
         "theme, title, url"
     ]
 

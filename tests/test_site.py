@@ -7,6 +7,7 @@ import functools
 import http.server
 import re
 import threading
+import zipfile
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -17,6 +18,7 @@ import pytest
 from fontTools.ttLib import TTFont
 
 from press.cli import main
+from press.sources import load_book
 from press.palette import GROUNDS, MINIMUM_CONTRAST, TEXT, contrast, palettes
 from press.styles import custom_properties
 
@@ -136,29 +138,33 @@ def test_the_fonts_draw_every_character_the_pages_show(site):
 
 @pytest.mark.slow
 def test_each_download_states_the_size_and_pages_of_its_file(site):
-    for slug in SLUGS:
+    """In the handbook's language: "PDF, A5, 22 pages, 233 KB", "PDF, A4, 5 feuilles, 406 ko"."""
+    for path in HANDBOOKS:
+        slug, words = path.parent.name, load_book(path.parent).words
         page = tree(site / slug / "index.html")
         downloads = page.cssselect(".downloads li")
         assert [item.cssselect("a")[0].text for item in downloads] == [
-            "PDF", "EPUB e-book", "Booklet", "Fact sheet"]
+            words(f"{name}_label") for name in ("pdf", "epub", "booklet", "flyer")]
         for item in downloads:
             link = item.cssselect("a")[0]
             path = site / slug / link.get("href")
             details = item.cssselect(".download-details")[0].text
-            number, unit = re.search(r"([\d.]+) (KB|MB)$", details).groups()
+            number, unit = re.search(r"([\d.,]+) (KB|MB|ko|Mo)$", details).groups()
             size = path.stat().st_size
-            assert float(number) == (round(size / 1000) if unit == "KB"
-                                     else round(size / 1_000_000, 1)), (details, size)
+            assert float(number.replace(",", ".")) == (
+                round(size / 1000) if unit in ("KB", "ko") else round(size / 1_000_000, 1)
+            ), (details, size)
             if path.suffix == ".pdf":
                 count = len(pypdf.PdfReader(path).pages)
-                stated = int(re.search(r"(\d+) (?:pages?|sheets)", details).group(1))
-                if "sheets" in details:  # four pages of the PDF to a sheet, two a side
+                stated, unit = re.search(r"(\d+) (pages?|sheets?|feuilles?)", details).groups()
+                if unit in ("sheets", "feuilles"):  # four pages of the PDF to a sheet
                     pdf = len(pypdf.PdfReader(site / slug / f"{slug}.pdf").pages)
-                    assert stated == -(-pdf // 4) and count == 2 * stated
+                    assert int(stated) == -(-pdf // 4) and count == 2 * int(stated)
                 else:
-                    assert stated == count
+                    assert int(stated) == count
         booklet = downloads[2].cssselect(".download-purpose")[0].text
-        assert "print on A4, both sides, flip on the short edge" in booklet
+        assert booklet == words("booklet_purpose", paper="A4")
+    assert booklet.startswith("pour une imprimante de bureau\u202f: imprimer sur papier A4")
 
 
 @pytest.mark.slow
@@ -185,7 +191,13 @@ def test_the_catalogue_lists_every_handbook_with_its_cover_and_summary(site):
     for card in cards:
         assert card.cssselect("img")[0].get("src").endswith("/cover.png")
         assert card.cssselect(".card-summary")[0].text_content().strip()
-    assert page.cssselect("h1")[0].text == "Careers Handbooks"  # the series both are in
+    # Two series: each a group; the catalogue in English, the French handbook's card in French.
+    assert page.cssselect("h1")[0].text == "Handbooks"
+    assert [h2.text for h2 in page.cssselect(".catalogue-group h2")] == [
+        "Careers Handbooks", "Guides des métiers"]
+    assert page.get("lang") == "en"
+    assert [card.get("lang") for card in cards] == ["en-GB", "en-GB", "fr-FR"]
+    assert "27 novembre 2026" in cards[2].text_content()
 
 
 @pytest.mark.slow
@@ -393,7 +405,7 @@ def test_a_catalogue_removed_is_made_again_though_every_handbook_is_up_to_date(o
     capsys.readouterr()
     assert main(["site", *(str(path.parent) for path in HANDBOOKS), "--output", str(output)]) == 0
     said = capsys.readouterr().out
-    assert said.count("up to date") == len(SLUGS) and "catalogue of 2 handbooks" in said
+    assert said.count("up to date") == len(SLUGS) and f"catalogue of {len(SLUGS)} handbooks" in said
     assert (output / "site" / "index.html").is_file()
 
 
@@ -569,3 +581,78 @@ def test_a_blank_print_page_shows_no_number_over_the_next(site, browser):
         .map((marker) => [marker.id, getComputedStyle(marker, '::after').content])""")
     assert shown == [["page-6", "none"], ["page-7", '"7" / ""']]
     page.close()
+
+
+# --- In another language -----------------------------------------------------------------
+
+FRENCH = "infirmier"  # the shipped handbook in French
+
+
+def _words_of(word) -> list[str]:
+    return (list(word.values()) if isinstance(word, dict) else [] if isinstance(word, list)
+            else [word])
+
+
+def _says(fragment: str, text: str) -> bool:
+    return re.search(r"(?<!\w)" + re.escape(fragment) + r"(?!\w)", text) is not None
+
+
+def _readable(root) -> str:
+    """What a reader gets of a page: its text and the words in its alt, title, aria-label
+    and meta attributes (not its scripts nor styles)."""
+    for element in root.xpath("//*[local-name()='script' or local-name()='style']"):
+        element.getparent().remove(element)
+    said = ["".join(root.itertext())]
+    for element in root.iter():
+        if isinstance(element.tag, str):
+            said += [element.get(name) for name in ("alt", "title", "aria-label", "content")
+                     if element.get(name)]
+    return " ".join(said)
+
+
+@pytest.mark.slow
+def test_the_french_handbook_has_no_english_generated_word_in_any_edition(output):
+    """The French handbook's PDF (its text, title and links' words), booklet, fact sheet,
+    EPUB (every page, the navigation, the package) and site pages hold none of English's
+    generated words: each piece of English's words between its fields, where it is not a
+    word of the handbook's own text nor of French's words too (Guide, Notes, PDF/UA-1)."""
+    from press import words
+
+    english, french = words.file_words("en"), words.file_words("fr")
+    folder = ROOT / "chapters" / FRENCH
+    own = " ".join(path.read_text(encoding="utf-8") for path in folder.iterdir()
+                   if path.suffix in (".md", ".yaml"))
+    own += " " + " ".join(text for word in french.values() for text in _words_of(word))
+    pieces = {piece.strip(" .,:;()") for word in english.values() for text in _words_of(word)
+              for piece in re.split(r"\{\w+\}", text)}
+    english_only = {piece for piece in pieces if len(piece) >= 3 and not _says(piece, own)}
+    assert {"Contents", "Chapter", "Published", "out of", "Read online", "Myth"} <= english_only
+    documents = {}
+    for name in (f"{FRENCH}.pdf", f"{FRENCH}-booklet.pdf", f"{FRENCH}-flyer.pdf"):
+        reader = pypdf.PdfReader(output / name)
+        links = [str(annotation.get_object().get("/Contents", ""))
+                 for page in reader.pages for annotation in page.get("/Annots") or ()]
+        documents[name] = " ".join([page.extract_text() for page in reader.pages]
+                                   + [str(reader.metadata.title)] + links)
+    with zipfile.ZipFile(output / f"{FRENCH}.epub") as archive:
+        for name in archive.namelist():
+            if name.endswith((".xhtml", ".opf", ".ncx")):
+                documents[name] = _readable(lxml.etree.fromstring(archive.read(name)))
+    for page in web_pages(output / "site"):
+        if page.is_relative_to(output / "site" / FRENCH):
+            documents[str(page.relative_to(output))] = _readable(tree(page))
+    assert len(documents) > 12
+    found = {name: sorted(piece for piece in english_only if _says(piece, text))
+             for name, text in documents.items()}
+    assert not {name: pieces for name, pieces in found.items() if pieces}
+    # And the French ones are there.
+    office = documents[f"{FRENCH}.pdf"]
+    for said in ("Sommaire", "CHAPITRE 1", "Publication", "27 novembre 2026",
+                 "«\u202finfirmier\u202f»"):
+        assert said in office, said
+    assert "(page 9)" in office.replace("\u00a0", " ")
+    assert "Dans ce guide" in documents[f"{FRENCH}-flyer.pdf"]
+    assert "<title>Sommaire</title>" in zipfile.ZipFile(output / f"{FRENCH}.epub").read(
+        "EPUB/_nav.xhtml").decode()
+    page = documents[f"site/{FRENCH}/index.html"]
+    assert "Lire en ligne" in page and "Télécharger" in page and "Livre numérique EPUB" in page

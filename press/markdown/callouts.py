@@ -23,14 +23,9 @@ ICONS = {
                    " 9.81 9.35 7.16 7.16 9.35 9.81 12 7.16 14.65z",
 }
 
-KINDS = {
-    "note": "Note",
-    "tip": "Tip",
-    "warning": "Warning",
-    "pros": "Pros",
-    "cons": "Cons",
-    "myth": "Myth",
-}
+# The kinds an author writes (in English, whatever the language): each is also the name of
+# its title's word in the language's words (press.words).
+KINDS = ("note", "tip", "warning", "pros", "cons", "myth")
 
 
 class CalloutProcessor(AdmonitionProcessor):
@@ -43,7 +38,7 @@ class CalloutProcessor(AdmonitionProcessor):
         kind = match.group(1).split()[0].lower()
         title = match.group(2)
         if title is None or not title.strip():
-            title = KINDS.get(kind, kind.capitalize())
+            title = self.parser.md.words(kind) if kind in KINDS else kind.capitalize()
         return f"callout-{kind}", title
 
 
@@ -63,7 +58,7 @@ class CalloutAsides(Treeprocessor):
             box.set("role", "note")
             kind = next(name[len("callout-"):] for name in classes[1:]
                         if name.startswith("callout-"))
-            label = KINDS.get(kind, kind.capitalize())
+            label = self.md.words(kind) if kind in KINDS else kind.capitalize()
             title = box.find("p")
             if title is None or title.get("class") != CalloutProcessor.CLASSNAME_TITLE:
                 continue

@@ -11,6 +11,8 @@ from markdown import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
+from ..words import ENGLISH_WORDS, Words
+
 PATTERN = r"(?i)\[stars:\s*([^\]\n]*?)\s*\]"
 VALUE = re.compile(r"^(\d+(?:\.\d+)?)(?:\s*/\s*(\d+))?$")
 
@@ -24,11 +26,11 @@ class Rating:
 
     @property
     def text(self) -> str:
-        return f"{_number(self.value)} out of {self.scale} stars"
+        return self.said(ENGLISH_WORDS)
 
-
-def _number(value: float) -> str:
-    return str(int(value)) if value == int(value) else str(value)
+    def said(self, words: Words) -> str:
+        """The rating in words, in the handbook's language: 4.5 out of 5 stars."""
+        return words("rating", count=self.scale, value=self.value, scale=self.scale)
 
 
 def parse_rating(inner: str) -> Rating:
@@ -70,11 +72,12 @@ STAR_PATH = _path(STAR)
 HALF_STAR_PATH = _path(HALF_STAR)
 
 
-def rating_element(rating: Rating) -> etree.Element:
+def rating_element(rating: Rating, words: Words = ENGLISH_WORDS) -> etree.Element:
     """A span holding an SVG of the stars and the rating as text for every reader."""
-    span = etree.Element("span", {"class": "rating", "role": "img", "aria-label": rating.text})
+    said = rating.said(words)
+    span = etree.Element("span", {"class": "rating", "role": "img", "aria-label": said})
     label = etree.SubElement(span, "span", {"class": "rating-text"})
-    label.text = rating.text
+    label.text = said
     svg = etree.SubElement(span, "svg", {
         "xmlns": "http://www.w3.org/2000/svg",
         "class": "rating-stars",
@@ -115,7 +118,7 @@ class RatingInlineProcessor(InlineProcessor):
             rating = parse_rating(m.group(1))
         except ValueError:
             return None, None, None
-        return rating_element(rating), m.start(0), m.end(0)
+        return rating_element(rating, self.md.words), m.start(0), m.end(0)
 
 
 class RatingLineTreeprocessor(Treeprocessor):
