@@ -18,7 +18,7 @@ from .output import remove, write_atomically
 from .editions import EDITIONS, SITE
 from .folder import Unreadable, open_file, walk
 
-PROJECT_INPUTS = ("press", "styles", "templates", "requirements.txt")
+PROJECT_INPUTS = ("press", "styles", "templates", "words", "requirements.txt")
 STAMPS = ".press-built"  # a folder in the output folder
 
 
@@ -43,7 +43,8 @@ def _add(digest, root: Path, base: Path) -> None:
 
 @lru_cache(maxsize=1)
 def project_digest() -> bytes:
-    """The digest of the pipeline itself: its code, theme, templates and pinned libraries."""
+    """The digest of the pipeline itself: its code, theme, templates, generated words and
+    pinned libraries."""
     digest = hashlib.sha256()
     for name in PROJECT_INPUTS:
         _add(digest, PROJECT / name, PROJECT)

@@ -71,8 +71,7 @@ def locale(language: str) -> Locale:
 
 def plural_categories(language: str) -> tuple[str, ...]:
     """The plural categories a language's numbers fall in (always "other" among them)."""
-    tags = locale(language).plural_form.tags | {"other"}
-    return tuple(category for category in CATEGORIES if category in tags)
+    return Words(language).plural_categories
 
 
 class Forms(tuple):
@@ -94,13 +93,11 @@ def label_problem(name: str, word: object, language: str) -> tuple[str, str | No
     (the message and a hint), or None."""
     english = file_words(ENGLISH)
     word = _written(word)
-    if name not in english or name == QUOTES and not isinstance(word, list):
-        if name == QUOTES:
-            return (f"'{name}' must be a list of four quotes: opening, closing, inner opening, "
-                    "inner closing", None)
+    if name not in english:
         return f"unknown label '{name}'", None
     if name == QUOTES:
-        if len(word) != 4 or not all(isinstance(mark, str) and mark.strip() for mark in word):
+        if not (isinstance(word, list) and len(word) == 4
+                and all(isinstance(mark, str) and mark.strip() for mark in word)):
             return (f"'{name}' must be a list of four quotes: opening, closing, inner opening, "
                     "inner closing", None)
         return None
@@ -112,7 +109,7 @@ def label_problem(name: str, word: object, language: str) -> tuple[str, str | No
         if not isinstance(known, dict):
             return (f"'{name}' holds no number: give it one text, not a text for each plural "
                     "form", None)
-        categories = plural_categories(language)
+        categories = Words(language).plural_categories
         strange = sorted(set(word) - set(categories))
         if strange or "other" not in word:
             return (f"'{name}': the plural forms of {language} are " + ", ".join(categories)
@@ -174,6 +171,12 @@ class Words:
         if self.code == ENGLISH and primary(self.language) != ENGLISH:
             return locale(FALLBACK)
         return locale(self.language)
+
+    @property
+    def plural_categories(self) -> tuple[str, ...]:
+        """The plural categories its numbers fall in (its locale's: see locale)."""
+        tags = self.locale.plural_form.tags | {"other"}
+        return tuple(category for category in CATEGORIES if category in tags)
 
     @property
     def right_to_left(self) -> bool:

@@ -80,7 +80,7 @@ def pdf_digest(folder):
 @pytest.mark.parametrize("changed", ["styles/print.css", "styles/default/theme.css",
                                      "templates/book.html.j2",
                                      "styles/fonts/inter/Inter-Bold.otf", "press/render.py",
-                                     "requirements.txt"])
+                                     "requirements.txt", "words/fr.yaml"])
 def test_a_changed_style_template_font_or_code_changes_the_digest(project_copy, tmp_path,
                                                                  changed):
     folder = write_handbook(tmp_path / "h", {"book.yaml": MINIMAL_BOOK,
