@@ -18,7 +18,7 @@ from .editions import EDITIONS, Edition
 from .output import OutputError, fault, temporary, temporary_folder
 from .render import (environment, fact_sheet_rows, fact_sheet_sections, footnotes_at_calls,
                      render_book, render_chapter, shown_files)
-from .sources import read_book, read_files
+from .sources import display, read_book, read_files
 from .timing import stage
 
 INLINE_SVG = re.compile(r"<svg\b.*?</svg>", re.S)
@@ -268,7 +268,7 @@ class Editions:
 
     def laid_out(self, edition: Edition) -> tuple[bytes, int]:
         """The PDF of a paged edition (the book, or its fact sheet) and its page count."""
-        from .pdf import render_pdf, stylesheet_urls  # WeasyPrint loads only when wanted
+        from .pdf import SheetTooFull, render_pdf, stylesheet_urls  # WeasyPrint: when wanted
 
         stylesheets = stylesheet_urls(self.book, edition.sheets)
         with stage("templates"):
@@ -279,8 +279,19 @@ class Editions:
                     stylesheets=stylesheets), self.book)
             else:
                 html = print_html(self.book, stylesheets, self.chapters, press=edition.press)
-        return render_pdf(self.book, html, self.files, press=edition.press,
-                          page_map=edition.page_map, claim=edition.name in self.claims)
+        try:
+            return render_pdf(self.book, html, self.files, press=edition.press,
+                              page_map=edition.page_map, claim=edition.name in self.claims)
+        except SheetTooFull:
+            lines = self.book.fact_sheet_lines
+            hint = ("name shorter sections, or fewer, in fact_sheet:" if lines else
+                    "name shorter sections for it with fact_sheet: in book.yaml (the README "
+                    "says how)")
+            raise SourceError([Finding(
+                "E243", display(self.book.display_folder, "book.yaml"),
+                lines[0] if lines else None,
+                "the fact sheet's parts do not fit on its one sheet, even in 10 pt type",
+                hint)]) from None
 
     @cached_property
     def office_pdf(self) -> tuple[bytes, int]:

@@ -159,7 +159,8 @@ def labels(node: yaml.Node) -> tuple[tuple[str, object, int], ...]:
 
 
 def _label_text(name: str, node: yaml.Node) -> str:
-    if not isinstance(node, yaml.ScalarNode) or node.tag.endswith(":null") or not node.value.strip():
+    if (not isinstance(node, yaml.ScalarNode) or node.tag.endswith(":null")
+            or not node.value.strip()):
         raise Invalid(f"'{name}' must be given a word")
     return node.value
 

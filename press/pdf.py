@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import contextlib
+import functools
 import gc
 import io
 import logging
@@ -349,16 +350,51 @@ class Settings:
         self.rules: dict[str, str] = {}  # by chapter: the rule that sets its end again
         self.short: dict = {}  # the chapters whose end is short, as first laid out
         self.step = "tables"  # then "tails", "kept" (rules tried), "final" (rules kept), "done"
+        self.type_size = SHEET_TYPE[0]  # a fact sheet's, in points
+        self.too_large = SHEET_TYPE[0] + 1  # the smallest size its parts overflowed in
+        self.fitting: float | None = None  # the largest they fit in
 
     def source(self) -> str:
         source = _hyphenating(self.html, self.hyphenated)
+        if self.type_size != SHEET_TYPE[0]:
+            source = _styled(source, [f"html {{ font-size: {self.type_size}pt; }}"])
         return _styled(source, self.rules.values()) if self.step in ("kept", "final") else source
+
+    @functools.cached_property
+    def sheet(self) -> bool:
+        """Whether this is a fact sheet: one sheet its parts share (flyer.html.j2)."""
+        return 'class="fact-sheet"' in self.html
+
+    def _resized(self, overflows: bool) -> bool:
+        """Whether a fact sheet laid out in ``type_size`` (its parts overflowing the sheet,
+        or not) is to be set in another size: the sizes of SHEET_TYPE halved between the
+        largest known to fit and the smallest known not to, so that the largest that fits
+        is found in two or three layouts."""
+        if overflows:
+            self.too_large = self.type_size
+        else:
+            self.fitting = max(self.fitting or 0, self.type_size)
+        between = [size for size in SHEET_TYPE if size < self.too_large
+                   and (self.fitting is None or size > self.fitting)]
+        if between:
+            self.type_size = between[len(between) // 2]
+        elif self.fitting is None:
+            raise SheetTooFull()
+        elif overflows:
+            self.type_size = self.fitting
+        else:
+            return False
+        return True
 
     def again(self, document) -> bool:
         """Whether ``document`` (the book laid out with ``source``) is to be laid out again,
-        with ``source`` as it is now."""
+        with ``source`` as it is now. A fact sheet whose parts take more than its sheet is
+        set in smaller type (SHEET_TYPE), and refused where they do not fit in the
+        smallest (SheetTooFull)."""
         from . import tails
 
+        if self.sheet and self._resized(_sheet_overflows(document)):
+            return True
         if self.step == "tables":
             if _hyphenate_wider(self.hyphenated, _too_wide(document)):
                 return True
@@ -376,6 +412,52 @@ class Settings:
             self.rules = kept
             return self.step == "final"
         return False
+
+
+# A fact sheet's type sizes, in points: flyer.css's, then the smaller ones it may be set in
+# where its parts would take more than the sheet (10 pt is still read at arm's length).
+SHEET_TYPE = (12.0, 11.5, 11.0, 10.5, 10.0)
+
+
+class SheetTooFull(Exception):
+    """A fact sheet's parts do not fit on its sheet, even in the smallest type."""
+
+
+def _sheet_overflows(document) -> bool:
+    """Whether a fact sheet's parts take more height than the sheet gives them: one part
+    running into the next, or the last past the sheet's foot (flyer.css shares the height
+    out between them, and WeasyPrint lets them overlap where it is too little)."""
+    from weasyprint.formatting_structure import boxes
+
+    def bottom(box) -> float:
+        lowest = box.position_y + box.margin_height()
+        for child in getattr(box, "children", ()):
+            lowest = max(lowest, bottom(child))
+        return lowest
+
+    def classes(box) -> list[str]:
+        return ((box.element.get("class") or "").split()
+                if box.element is not None and box.element_tag in ("div", "footer") else [])
+
+    if len(document.pages) > 1:
+        return True
+    around, parts, footer = [document.pages[0]._page_box], None, False
+    while around:
+        box = around.pop()
+        if "fact-parts" in classes(box):
+            parts = box
+        footer = footer or "fact-footer" in classes(box)
+        if isinstance(box, boxes.ParentBox) and box is not parts:
+            around.extend(box.children)
+    if parts is None or not footer or len(parts.children) < len(parts.element):
+        return True  # a part, or the foot, left off the sheet
+    foot = parts.content_box_y() + parts.height
+    reached = parts.content_box_y()
+    for part in parts.children:
+        if part.position_y < reached - 0.5:
+            return True
+        reached = bottom(part)
+    return reached > foot + 0.5
 
 
 def _hyphenate_wider(hyphenated: dict[str, set[int] | None], wide: dict[str, list[float]]) -> bool:

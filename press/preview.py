@@ -458,11 +458,13 @@ def _web_pages(checked, scratch: Path, pages: dict[str, str], media: dict[str, s
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(checked.files[name])
     template = environment().from_string(
-        '<!DOCTYPE html><html lang="{{ language }}" dir="{{ words.direction }}"><head><meta charset="utf-8">'
+        '<!DOCTYPE html><html lang="{{ language }}" dir="{{ words.direction }}">'
+        '<head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         '<title>{{ title }}</title><link rel="stylesheet" href="../style.css"></head>'
         '<body><main class="reading"><article class="chapter"><header class="chapter-header">'
-        '<p class="chapter-number">{{ words("chapter", number=number) }}</p><h1 class="chapter-title">{{ title }}'
+        '<p class="chapter-number">{{ words("chapter", number=number) }}</p>'
+        '<h1 class="chapter-title">{{ title }}'
         '</h1></header>{{ body | safe }}</article></main></body></html>')
     return {pages[rendered.chapter.anchor]: template.render(
         language=book.metadata.language, words=book.words, title=rendered.chapter.title,

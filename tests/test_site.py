@@ -612,10 +612,10 @@ def _readable(root) -> str:
 
 @pytest.mark.slow
 def test_the_french_handbook_has_no_english_generated_word_in_any_edition(output):
-    """The French handbook's PDF (its text, title and links' words), booklet, fact sheet,
-    EPUB (every page, the navigation, the package) and site pages hold none of English's
-    generated words: each piece of English's words between its fields, where it is not a
-    word of the handbook's own text nor of French's words too (Guide, Notes, PDF/UA-1)."""
+    """The French handbook's PDF (its text, title and links' words), press PDF, booklet,
+    fact sheet, EPUB (every page, the navigation, the package) and site pages hold none of
+    English's generated words: each piece of English's words between its fields, where it
+    is not a word of the handbook's own text nor of French's words too (Guide, Notes)."""
     from press import words
 
     english, french = words.file_words("en"), words.file_words("fr")
@@ -628,7 +628,9 @@ def test_the_french_handbook_has_no_english_generated_word_in_any_edition(output
     english_only = {piece for piece in pieces if len(piece) >= 3 and not _says(piece, own)}
     assert {"Contents", "Chapter", "Published", "out of", "Read online", "Myth"} <= english_only
     documents = {}
-    for name in (f"{FRENCH}.pdf", f"{FRENCH}-booklet.pdf", f"{FRENCH}-flyer.pdf"):
+    assert main(["print", str(folder), "--output", str(output)]) == 0  # the site has the rest
+    for name in (f"{FRENCH}.pdf", f"{FRENCH}-print.pdf", f"{FRENCH}-booklet.pdf",
+                 f"{FRENCH}-flyer.pdf"):
         reader = pypdf.PdfReader(output / name)
         links = [str(annotation.get_object().get("/Contents", ""))
                  for page in reader.pages for annotation in page.get("/Annots") or ()]
