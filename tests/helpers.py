@@ -188,3 +188,29 @@ def star_colours(path: Path, page_number: int) -> tuple[list, list]:
         shapes = pdf.pages[page_number - 1].curves
         return ([tuple(shape["non_stroking_color"]) for shape in shapes if shape["fill"]],
                 [tuple(shape["stroking_color"]) for shape in shapes if shape["stroke"]])
+
+
+def overlapping_words(path) -> list[tuple[str, str]]:
+    """Pairs of words on a PDF's first page whose boxes overlap (parts run into each other)."""
+    import pdfplumber
+
+    with pdfplumber.open(path) as pdf:
+        # Not the words set at 0.5 pt for screen readers alone (a callout's kind, a rating's).
+        words = [word for word in pdf.pages[0].extract_words(extra_attrs=["size"])
+                 if word["text"].strip() and word["size"] > 2]
+    found = []
+    for index, one in enumerate(words):
+        for other in words[index + 1:]:
+            if (one["x0"] < other["x1"] - 0.5 and other["x0"] < one["x1"] - 0.5
+                    and one["top"] < other["bottom"] - 1 and other["top"] < one["bottom"] - 1):
+                found.append((one["text"], other["text"]))
+    return found
+
+
+def body_sizes(path) -> set[float]:
+    import pdfplumber
+
+    with pdfplumber.open(path) as pdf:
+        return {round(char["size"], 1) for char in pdf.pages[0].chars
+                if "Charis" in char["fontname"] and "Italic" not in char["fontname"]}
+

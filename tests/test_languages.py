@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import zipfile
 
 import pypdf
 import pytest
@@ -15,7 +16,7 @@ from press import words
 from press.cli import main
 from press.words import Words
 
-from .helpers import build_edition, minimal_book, render, write_handbook, MINIMAL_CHAPTER
+from .helpers import MINIMAL_CHAPTER, build_edition, minimal_book, render, write_handbook
 
 FIELD = re.compile(r"\{(\w+)\}")
 DAY = datetime.date(2026, 11, 27)
@@ -98,7 +99,7 @@ def test_callouts_and_ratings_take_the_languages_words():
     assert 'aria-label="3,5 sur 5 étoiles"' in html
 
 
-def test_labels_replace_the_languages_words(tmp_path):
+def test_labels_replace_the_languages_words():
     said = Words("fr-FR", (("contents", "Au programme"),
                            ("rating", words.Forms({"one": "{value}/{scale}",
                                                    "other": "{value} sur {scale}"}))))
@@ -166,8 +167,6 @@ def test_labels_reach_the_pdf_and_the_epub(tmp_path):
     assert "In this guide" in text and "PART 1" in text and "Out on" in text
     assert "Contents" not in text and "Published" not in text
     assert "4 out of 5 stars" in text  # a word not given keeps the language's
-    import zipfile
-
     epub = zipfile.ZipFile(build_edition(folder, "epub", tmp_path / "out"))
     nav = epub.read("EPUB/_nav.xhtml").decode()
     assert "<title>In this guide</title>" in nav

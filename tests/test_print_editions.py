@@ -16,10 +16,10 @@ from press import inks
 from press.cli import main
 from press.imposition import BLEED, SLUG, booklet_order, crop_mark_lines, padded_pages
 
-from .conftest import EVERY_FEATURE, ROOT
-from .helpers import (MINIMAL_BOOK, MINIMAL_CHAPTER, SHIPPED_FONTS, build_edition, copy_handbook,
-                      drawn_streams, embedded_fonts, minimal_book, star_colours, theme_colour,
-                      write_handbook)
+from .conftest import EVERY_FEATURE
+from .helpers import (MINIMAL_BOOK, MINIMAL_CHAPTER, SHIPPED_FONTS, body_sizes, build_edition,
+                      copy_handbook, drawn_streams, embedded_fonts, minimal_book,
+                      overlapping_words, star_colours, theme_colour, write_handbook)
 
 # Each builds whole editions: the slow tier (make test runs every tier).
 pytestmark = pytest.mark.slow
@@ -369,6 +369,7 @@ def test_flyer_is_one_a4_sheet_with_title_summaries_stars_pros_and_cons(flyer):
                      "9 out of 10 stars", "Advantages", "Well paid", "Disadvantages",
                      "A high entry bar", "https://example.org/every-feature"):
         assert expected in text, expected
+    assert overlapping_words(flyer) == [] and max(body_sizes(flyer)) == 12  # it fits as set
 
 
 def test_flyer_draws_its_stars_in_the_themes_rating_colour(flyer):
@@ -500,43 +501,6 @@ def test_the_press_pdf_has_the_office_pdfs_pages(press_pdf, feature_pdf):
     assert len(press) % 4 == 0  # the sheets a printer folds: blank pages before the back cover
     assert press == [office[number - 1] if number else "" for number in padded_pages(len(office))]
     assert len(press) > len(office)  # (this handbook needs them)
-
-
-def overlapping_words(path) -> list[tuple[str, str]]:
-    """Pairs of words on a PDF's first page whose boxes overlap (parts run into each other)."""
-    import pdfplumber
-
-    with pdfplumber.open(path) as pdf:
-        # Not the words set at 0.5 pt for screen readers alone (a callout's kind, a rating's).
-        words = [word for word in pdf.pages[0].extract_words(extra_attrs=["size"])
-                 if word["text"].strip() and word["size"] > 2]
-    found = []
-    for index, one in enumerate(words):
-        for other in words[index + 1:]:
-            if (one["x0"] < other["x1"] - 0.5 and other["x0"] < one["x1"] - 0.5
-                    and one["top"] < other["bottom"] - 1 and other["top"] < one["bottom"] - 1):
-                found.append((one["text"], other["text"]))
-    return found
-
-
-def body_sizes(path) -> set[float]:
-    import pdfplumber
-
-    with pdfplumber.open(path) as pdf:
-        return {round(char["size"], 1) for char in pdf.pages[0].chars
-                if "Charis" in char["fontname"] and "Italic" not in char["fontname"]}
-
-
-def test_fact_sheet_parts_too_long_for_the_sheet_are_set_smaller_and_never_overlap(tmp_path):
-    """Sections that take more than the sheet in flyer.css's 12 pt are set in smaller type
-    until they fit: one page, no word over another (WeasyPrint would lay them one over
-    the other), in the largest type that fits."""
-    # The French handbook's: its pay section and its pros and cons take more than the sheet.
-    folder = copy_handbook(ROOT / "chapters" / "infirmier", tmp_path / "long")
-    flyer = build_edition(folder, "flyer", tmp_path / "out")
-    assert len(pypdf.PdfReader(flyer).pages) == 1
-    assert overlapping_words(flyer) == []
-    assert max(body_sizes(flyer)) < 12
 
 
 def test_fact_sheet_parts_that_fit_in_no_type_are_an_error(tmp_path, capsys):

@@ -23,6 +23,7 @@ from press.palette import GROUNDS, MINIMUM_CONTRAST, TEXT, contrast, palettes
 from press.styles import custom_properties
 
 from .conftest import ROOT, violations
+from .helpers import body_sizes, overlapping_words
 
 HANDBOOKS = sorted((ROOT / "chapters").glob("*/book.yaml"))
 SLUGS = [path.parent.name for path in HANDBOOKS]
@@ -654,6 +655,10 @@ def test_the_french_handbook_has_no_english_generated_word_in_any_edition(output
         assert said in office, said
     assert "(page 9)" in office.replace("\u00a0", " ")
     assert "Dans ce guide" in documents[f"{FRENCH}-flyer.pdf"]
+    # Its pay section and its pros and cons take more than the sheet in flyer.css's 12 pt:
+    # set smaller, on its one page, no word over another (WeasyPrint laid them overlapping).
+    flyer = output / f"{FRENCH}-flyer.pdf"
+    assert overlapping_words(flyer) == [] and max(body_sizes(flyer)) < 12
     assert "<title>Sommaire</title>" in zipfile.ZipFile(output / f"{FRENCH}.epub").read(
         "EPUB/_nav.xhtml").decode()
     page = documents[f"site/{FRENCH}/index.html"]
