@@ -182,3 +182,12 @@ def test_a_right_to_left_language_is_refused_saying_why(tmp_path, capsys):
     assert main(["pdf", str(folder), "--output", str(tmp_path / "out")]) == 2
     assert not (tmp_path / "out").exists()
     assert Words("he").direction == "rtl" and Words("fr-FR").direction == "ltr"
+
+
+def test_the_readme_lists_every_labels_name():
+    """FORMAT.md sends the author to the README for the names `labels:` takes."""
+    from .conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^\| `(\w+)` \|", readme, re.M))
+    assert set(words.names()) <= listed
