@@ -4,7 +4,8 @@ each is looked at again against the new version's source before it applies.
 
 Two kinds:
 
-- a change of layout, which a typesetter asks for (a table's short columns set whole);
+- changes of layout, which a typesetter asks for (a table's short columns set whole; a
+  text that fits its line but for its last space kept on it);
 - faults of cost fixed where they are, each leaving the PDF byte for byte as it was (a
   test builds with and without them and compares): see SPEED.
 """
@@ -37,6 +38,12 @@ def apply(weasyprint) -> bool:
     if not getattr(table, "_press_patched", False):
         table.auto_table_layout = _short_columns_whole(table.auto_table_layout)
         table._press_patched = True
+        from weasyprint.layout import inline, preferred
+        from weasyprint.text import line_break
+
+        fitted = _trailing_space_fits(line_break.split_first_line)
+        for module in (line_break, inline, preferred):
+            module.split_first_line = fitted
     if not _SAVED:
         for owner, name, make in SPEED:
             original = getattr(owner(), name)
@@ -234,6 +241,31 @@ SPEED = ((_build_module, "compute_content_list", _target_counters_followed),
          (_pydyf_pdf, "write", _writing),
          (_style_for, "__init__", _pseudo_styles_used))
 _SAVED: list = []  # each (owner, name, original) once applied
+
+
+def _trailing_space_fits(split_first_line):
+    """``weasyprint.text.line_break.split_first_line``, with a text that fits its line but
+    for the space it ends with kept on that line.
+
+    Where a text ends with a space (the words before an inline element, such as the span
+    that keeps a title's last two words together) and fits the line only without that
+    space, which collapses at a line's end, WeasyPrint took the line as too narrow for
+    any of it and broke it after its first word: a fact sheet's subtitle came out as
+    "Soigner," above the rest of its words. Here the width is measured without the space,
+    as the line will be set.
+    """
+    return _edited(split_first_line, (
+        """    first_line_width, _ = line_size(first_line, style)
+    if resume_index is None and first_line_width <= max_width:""",
+        """    first_line_width, _ = line_size(first_line, style)
+    if (resume_index is None and first_line_width > max_width and space_collapse
+            and text.endswith(' ')):
+        kept = create_layout(
+            text.rstrip(' '), style, context, max_width, justification_spacing)
+        kept_line, kept_resume = kept.get_first_line()
+        if kept_resume is None:
+            first_line_width = min(first_line_width, line_size(kept_line, style)[0])
+    if resume_index is None and first_line_width <= max_width:"""))
 
 
 def _short_columns_whole(auto_table_layout):

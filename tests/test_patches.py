@@ -99,3 +99,31 @@ def test_the_fixed_faults_of_cost_leave_the_pdf_as_it_was():
     assert all(plain_styles[name] == elements for name in (
         "marker", "footnote-call", "footnote-marker", "note-call", "note-marker"))
     assert styles[None] == elements and styles["before"] == plain_styles["before"]
+
+
+def test_a_text_that_fits_its_line_but_for_its_last_space_stays_on_it():
+    """Words before an inline element that fit the line without the space they end with
+    (it collapses at the line's end) stay on the line: WeasyPrint alone broke this one
+    after "Soigner," at 223 mm, leaving the rest for the next line."""
+    import weasyprint
+    from weasyprint.formatting_structure import boxes
+
+    from press import pdf  # applies the patches
+
+    assert pdf.IN_PARTS  # the patches are applied (the versions pinned)
+    text = ("Soigner, surveiller, accompagner\u00a0: la formation, le quotidien, le salaire "
+            "et les vraies questions à ")
+    for width in range(190, 260, 3):
+        document = weasyprint.HTML(string=(
+            f'<p style="font-family: serif; font-size: 13pt; width: {width}mm; margin: 0">'
+            f'{text}<span style="white-space: nowrap">se poser</span></p>')).render()
+        lines = []
+        around = [document.pages[0]._page_box]
+        while around:
+            box = around.pop(0)
+            if isinstance(box, boxes.LineBox):
+                lines.append("".join(child.text for child in box.descendants()
+                                     if isinstance(child, boxes.TextBox)))
+            else:
+                around[:0] = getattr(box, "children", [])
+        assert len(lines[0]) > 60, (width, lines)

@@ -655,6 +655,9 @@ def test_the_french_handbook_has_no_english_generated_word_in_any_edition(output
         assert said in office, said
     assert "(page 9)" in office.replace("\u00a0", " ")
     assert "Dans ce guide" in documents[f"{FRENCH}-flyer.pdf"]
+    # Its subtitle on two full lines, not "Soigner," alone on the first (press.patches).
+    assert "Soigner, surveiller, accompagner\u202f: la formation" in documents[
+        f"{FRENCH}-flyer.pdf"].replace("\u00a0", "\u202f")
     # Its pay section and its pros and cons take more than the sheet in flyer.css's 12 pt:
     # set smaller, on its one page, no word over another (WeasyPrint laid them overlapping).
     flyer = output / f"{FRENCH}-flyer.pdf"
