@@ -25,6 +25,7 @@ from . import STYLES
 from .sources import picture_type
 from .svg import is_small_inline_picture
 from .timing import stage
+from .words import ENGLISH_WORDS
 
 FONTS = STYLES / "fonts"
 # Fontconfig reads this when WeasyPrint starts it: only the project's fonts exist.
@@ -99,6 +100,7 @@ def _remove_font_folders() -> None:
 _FONT_CONFIGURATIONS: weakref.WeakSet = weakref.WeakSet()
 multiprocessing.util.Finalize(None, _remove_font_folders, exitpriority=0)
 
+LINK_FIELD = re.compile(r"\{(words|page)\}")  # in a link's words, as the templates give them
 ORIGIN = "PressOrigin"  # a structure element's private key: the HTML element it was made for
 DECORATIONS = "PressDecorations"  # the structure tree root's: the MCIDs that are decoration
 GENERATED = ("::before", "::after", "::marker")
@@ -175,15 +177,15 @@ def _tag_more_precisely() -> bool:
             if target.startswith("#") and target[1:] in state["pages"]:
                 # In the book's language: a contents entry's words name its chapter
                 # (book.html.j2), any other link's are the link's own (print-document).
-                said = link.get("data-link-words") or state["link_page"].replace(
-                    "{words}", words)
-                words = said.replace("{page}", str(state["pages"][target[1:]]))
+                said = link.get("data-link-words") or state["link_page"]
+                filled = {"words": words, "page": str(state["pages"][target[1:]])}
+                words = LINK_FIELD.sub(lambda field: filled[field.group(1)], said)
             if words:
                 annotation["Contents"] = pydyf.String(words)
 
     def add_tags(pdf, document, pdf_version, page_streams):
         state["origins"], state["pages"], state["parents"] = {}, _link_pages(document), {}
-        state["link_page"] = "{words}, page {page}"
+        state["link_page"] = ENGLISH_WORDS("link_to_page", words="{words}", page="{page}")
         if document.pages:
             root = document.pages[0]._page_box.children[0].element
             for parent in root.iter():
@@ -351,8 +353,6 @@ class Settings:
         self.short: dict = {}  # the chapters whose end is short, as first laid out
         self.step = "tables"  # then "tails", "kept" (rules tried), "final" (rules kept), "done"
         self.type_size = SHEET_TYPE[0]  # a fact sheet's, in points
-        self.too_large = SHEET_TYPE[0] + 1  # the smallest size its parts overflowed in
-        self.fitting: float | None = None  # the largest they fit in
 
     def source(self) -> str:
         source = _hyphenating(self.html, self.hyphenated)
@@ -363,27 +363,18 @@ class Settings:
     @functools.cached_property
     def sheet(self) -> bool:
         """Whether this is a fact sheet: one sheet its parts share (flyer.html.j2)."""
-        return 'class="fact-sheet"' in self.html
+        return '<article class="fact-sheet"' in self.html  # (an author's text is escaped)
 
     def _resized(self, overflows: bool) -> bool:
         """Whether a fact sheet laid out in ``type_size`` (its parts overflowing the sheet,
-        or not) is to be set in another size: the sizes of SHEET_TYPE halved between the
-        largest known to fit and the smallest known not to, so that the largest that fits
-        is found in two or three layouts."""
-        if overflows:
-            self.too_large = self.type_size
-        else:
-            self.fitting = max(self.fitting or 0, self.type_size)
-        between = [size for size in SHEET_TYPE if size < self.too_large
-                   and (self.fitting is None or size > self.fitting)]
-        if between:
-            self.type_size = between[len(between) // 2]
-        elif self.fitting is None:
-            raise SheetTooFull()
-        elif overflows:
-            self.type_size = self.fitting
-        else:
+        or not) is to be set again, in the next smaller size of SHEET_TYPE: the first that
+        fits is kept (the size only ever goes down, so that it ends)."""
+        if not overflows:
             return False
+        smaller = [size for size in SHEET_TYPE if size < self.type_size]
+        if not smaller:
+            raise SheetTooFull()
+        self.type_size = smaller[0]
         return True
 
     def again(self, document) -> bool:
@@ -425,8 +416,9 @@ class SheetTooFull(Exception):
 
 def _sheet_overflows(document) -> bool:
     """Whether a fact sheet's parts take more height than the sheet gives them: one part
-    running into the next, or the last past the sheet's foot (flyer.css shares the height
-    out between them, and WeasyPrint lets them overlap where it is too little)."""
+    running into the next, the last past the foot of their share, one left off the sheet,
+    or the sheet's own foot past the page (flyer.css shares the height out between the
+    parts, and WeasyPrint lets them overlap, or drops what is left, where it is too little)."""
     from weasyprint.formatting_structure import boxes
 
     def bottom(box) -> float:
@@ -441,23 +433,26 @@ def _sheet_overflows(document) -> bool:
 
     if len(document.pages) > 1:
         return True
-    around, parts, footer = [document.pages[0]._page_box], None, False
+    page = document.pages[0]._page_box
+    around, rows, footer = [page], None, None
     while around:
         box = around.pop()
         if "fact-parts" in classes(box):
-            parts = box
-        footer = footer or "fact-footer" in classes(box)
-        if isinstance(box, boxes.ParentBox) and box is not parts:
+            rows = box
+        if "fact-footer" in classes(box):
+            footer = box
+        if isinstance(box, boxes.ParentBox) and box is not rows:
             around.extend(box.children)
-    if parts is None or not footer or len(parts.children) < len(parts.element):
+    if rows is None or footer is None or len(rows.children) < len(rows.element):
         return True  # a part, or the foot, left off the sheet
-    foot = parts.content_box_y() + parts.height
-    reached = parts.content_box_y()
-    for part in parts.children:
-        if part.position_y < reached - 0.5:
+    if bottom(footer) > page.content_box_y() + page.height + 0.5:
+        return True  # the sheet's foot past the page
+    reached = rows.content_box_y()
+    for row in rows.children:
+        if row.position_y < reached - 0.5:
             return True
-        reached = bottom(part)
-    return reached > foot + 0.5
+        reached = bottom(row)
+    return reached > rows.content_box_y() + rows.height + 0.5
 
 
 def _hyphenate_wider(hyphenated: dict[str, set[int] | None], wide: dict[str, list[float]]) -> bool:

@@ -399,24 +399,23 @@ def environment() -> jinja2.Environment:
 
 def css_string(text: str) -> str:
     """``text`` as a CSS string, safe inside a <style> element."""
-    return '"' + re.sub(r'["\\<>\n]', lambda match: f"\\{ord(match.group()):06x}", text) + '"'
+    return '"' + re.sub(r'["\\<>\n\r\f]', lambda match: f"\\{ord(match.group()):06x}", text) + '"'
 
 
 def page_reference(words: Words, page: str) -> Markup:
     """The ``content`` of a reference's page words after a link, "(page 17)" in the
     language, round ``page`` (a CSS value: ``target-counter(...)``, ``attr(data-page)``),
     its words kept on one line with the number."""
-    before, after = words("page_reference", page="\0").replace(" ", "\u00a0").split("\0")
+    before, after = (part.replace(" ", "\u00a0")
+                     for part in words.around("page_reference", "page"))
     return Markup(f"{css_string(' ' + before)} {page} {css_string(after)}")
 
 
 def quote_rules(words: Words) -> str:
-    """CSS for the language's quotes: a ``<q>``'s, and the mark that hangs before a
-    testimonial (base.css: ``open-quote``), without the spaces a French quote keeps inside."""
-    quotes = words.quotes
-    marks = " ".join(css_string(mark.strip()) for mark in quotes[:2])
-    return (f":root {{ quotes: {' '.join(css_string(mark) for mark in quotes)}; }}\n"
-            f".testimonial {{ quotes: {marks}; }}\n")
+    """CSS for the mark that hangs before a testimonial (base.css: ``open-quote``): the
+    language's quotes, without the spaces a French quote keeps inside."""
+    marks = " ".join(css_string(mark.strip()) for mark in words.quotes[:2])
+    return f".testimonial {{ quotes: {marks}; }}\n"
 
 
 MOTIF_BAND = 0.33  # of the cover's height: print.css's .cover-motif

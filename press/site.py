@@ -126,9 +126,6 @@ def write_handbook_site(book: Book, chapters: tuple[RenderedChapter, ...], cover
     return len(documents)
 
 
-# The editions that can conform to a standard, as their checkers found (press.verdicts):
-# the words say, for each, that it was not checked, meets it, or fails.
-STANDARDS = ("pdf", "epub", "flyer")
 
 
 def accessibility_statement(book: Book, output: Path) -> list[str]:
@@ -136,12 +133,12 @@ def accessibility_statement(book: Book, output: Path) -> list[str]:
     conforms to as the checkers found it on the very file offered, what is known not to,
     and what every edition does for a reader."""
     from .cache import stamp_path
-    from .verdicts import claiming_digest, read
+    from .verdicts import CLAIMING, claiming_digest, read
 
     found = read(output, book.slug)
     words = book.words
     said = []
-    for edition in STANDARDS:
+    for edition in CLAIMING:  # the words say of each: not checked, meets, or fails
         verdict = found.get(edition)
         try:
             offered = stamp_path(output, book.slug, edition).read_text()

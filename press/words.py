@@ -30,6 +30,8 @@ FALLBACK = "en-GB"  # the English of a language without a file of words
 CATEGORIES = ("zero", "one", "two", "few", "many", "other")  # CLDR's plural categories
 QUOTES = "quotes"  # the one entry that is a list: opening, closing, inner opening, closing
 FIELD = re.compile(r"\{(\w+)\}")
+# A quote as a label may give it: a mark or two, and the spaces a language keeps inside.
+QUOTE_MARK = re.compile(r"[\s\u00a0\u202f]*[^\w\s<>&\"'{}]{1,2}[\s\u00a0\u202f]*")
 # Scripts written from right to left, by the primary subtag of their languages.
 RIGHT_TO_LEFT = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ku", "ps",
                            "sd", "syr", "ug", "ur", "yi"})
@@ -78,8 +80,8 @@ class Forms(tuple):
     """A label's plural forms as book.yaml gives them: (category, text) pairs, kept
     hashable as the book's other values are."""
 
-    def __new__(cls, forms: dict):
-        return super().__new__(cls, tuple(forms.items()))
+    def __new__(cls, forms):
+        return super().__new__(cls, tuple(forms.items()) if isinstance(forms, dict) else forms)
 
 
 def _written(word: object) -> object:
@@ -97,9 +99,10 @@ def label_problem(name: str, word: object, language: str) -> tuple[str, str | No
         return f"unknown label '{name}'", None
     if name == QUOTES:
         if not (isinstance(word, list) and len(word) == 4
-                and all(isinstance(mark, str) and mark.strip() for mark in word)):
+                and all(isinstance(mark, str) and QUOTE_MARK.fullmatch(mark) for mark in word)):
             return (f"'{name}' must be a list of four quotes: opening, closing, inner opening, "
-                    "inner closing", None)
+                    "inner closing (each a mark or two, with a space where the language keeps "
+                    "one inside)", None)
         return None
     known = english[name]
     allowed = set(FIELD.findall(" ".join(known.values()) if isinstance(known, dict) else known))
@@ -121,11 +124,17 @@ def label_problem(name: str, word: object, language: str) -> tuple[str, str | No
     for text in texts:
         if not isinstance(text, str):
             return f"'{name}' must be given a text", None
-        unknown = sorted(set(FIELD.findall(text)) - allowed)
+        held = set(FIELD.findall(text))
+        unknown = sorted(held - allowed)
         if unknown:
             return (f"'{name}': {{{unknown[0]}}} is nothing this label can hold",
                     "it can hold " + ", ".join(f"{{{field}}}" for field in sorted(allowed))
                     if allowed else "it holds no field: write it as plain words")
+        missing = sorted(allowed - held - {"count"})  # a count may go unsaid ("a page")
+        if missing:
+            return (f"'{name}' must hold {{{missing[0]}}}, where it is filled in",
+                    "it holds " + ", ".join(f"{{{field}}}"
+                                            for field in sorted(allowed - {"count"})))
     return None
 
 
@@ -180,6 +189,13 @@ class Words:
 
     @property
     def right_to_left(self) -> bool:
+        """Whether its script runs right to left: as CLDR has the whole tag (pa-Arab does,
+        ku does not), else by the list of such languages."""
+        for name in (self.language.replace("-", "_"), primary(self.language)):
+            try:
+                return Locale.parse(name).character_order == "right-to-left"
+            except (UnknownLocaleError, ValueError):
+                continue
         return primary(self.language) in RIGHT_TO_LEFT
 
     @property

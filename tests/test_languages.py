@@ -91,6 +91,13 @@ def test_straight_quotes_become_the_languages_quotes(language, expected):
     assert f"<p>{expected}</p>" in html
 
 
+def test_inner_quotes_keep_apostrophes_and_leave_code_as_written():
+    html = render("'l'école' et `'x'` et 'd'accord'\n", words=Words("fr-FR"))
+    assert "<p>“l’école” et <code>'x'</code> et “d’accord”</p>" in html
+    html = render("Er sagt 'it's fine' und ``‘x’``.\n", words=Words("de-DE"))
+    assert "‚it’s fine‘" in html and "<code>‘x’</code>" in html
+
+
 def test_callouts_and_ratings_take_the_languages_words():
     html = render("!!! myth\n    Faux.\n\n!!! tip\n    Oui.\n\n[stars: 3.5/5]\n",
                   words=Words("fr-FR"))
@@ -120,7 +127,8 @@ def test_a_label_that_is_no_generated_word_is_an_error_with_the_name_meant(tmp_p
     status, said, folder = check(
         tmp_path, capsys, "labels:", '  contnets: "In this guide"', "  note:", "    one: x",
         '  rating: {one: "{value}", few: "x"}', '  chapter: "Part {num}"',
-        '  quotes: ["«", "»"]', '  tip: "Hint"')
+        '  quotes: ["«", "»"]', '  tip: "Hint"', '  page_reference: "(see page)"',
+        '  myth: "Fable"', '  list: ["<b>", "</b>", "<i>", "</i>"]')
     assert status == 2
     book = f"{folder}/book.yaml"
     assert f"{book}:5: error: labels: unknown label 'contnets'\n    hint: did you mean 'contents'?" in said
@@ -130,7 +138,19 @@ def test_a_label_that_is_no_generated_word_is_an_error_with_the_name_meant(tmp_p
     assert (f"{book}:9: error: labels: 'chapter': {{num}} is nothing this label can hold\n"
             "    hint: it can hold {number}") in said
     assert f"{book}:10: error: labels: 'quotes' must be a list of four quotes" in said
-    assert ":11:" not in said  # tip: a sound label
+    assert ":11:" not in said and ":13:" not in said  # tip, myth: sound labels
+    assert (f"{book}:12: error: labels: 'page_reference' must hold {{page}}, where it is "
+            "filled in") in said
+    assert f"{book}:14: error: labels: 'list' must be given a text" in said
+
+
+def test_quotes_given_as_labels_are_marks_not_markup(tmp_path, capsys):
+    status, said, folder = check(tmp_path, capsys, "labels:",
+                                 '  quotes: ["<b onclick=x>", "</b>", "<script>", "</script>"]')
+    assert status == 2 and f"{folder}/book.yaml:5: error: labels: 'quotes' must be" in said
+    status, said, _ = check(tmp_path / "fine", capsys, "labels:",
+                            '  quotes: ["«\u00a0", "\u00a0»", "‹", "›"]', language="fr-CH")
+    assert (status, said) == (0, "")
 
 
 def test_a_language_without_words_builds_in_english_and_says_so(tmp_path, capsys):
@@ -159,14 +179,17 @@ def test_french_and_english_need_no_warning(tmp_path, capsys):
 @pytest.mark.slow
 def test_labels_reach_the_pdf_and_the_epub(tmp_path):
     folder = write_handbook(tmp_path / "guide", {
+        # A plural label too: the book, with its labels, goes to the helper processes.
         "book.yaml": minimal_book("labels:", '  contents: "In this guide"',
-                                  '  chapter: "Part {number}"', '  published: "Out on"'),
+                                  '  chapter: "Part {number}"', '  published: "Out on"',
+                                  "  rating:", '    one: "{value} of {scale} star"',
+                                  '    other: "{value} of {scale} stars"'),
         "01-a.md": "---\ntitle: The only chapter\nsummary: S.\n---\n\nRated [stars: 4/5].\n"})
     reader = pypdf.PdfReader(build_edition(folder, "pdf", tmp_path / "out"))
     text = "\n".join(page.extract_text() for page in reader.pages)
     assert "In this guide" in text and "PART 1" in text and "Out on" in text
     assert "Contents" not in text and "Published" not in text
-    assert "4 out of 5 stars" in text  # a word not given keeps the language's
+    assert "4 of 5 stars" in text and "out of" not in text
     epub = zipfile.ZipFile(build_edition(folder, "epub", tmp_path / "out"))
     nav = epub.read("EPUB/_nav.xhtml").decode()
     assert "<title>In this guide</title>" in nav

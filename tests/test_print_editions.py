@@ -512,3 +512,13 @@ def test_fact_sheet_parts_that_fit_in_no_type_are_an_error(tmp_path, capsys):
     assert (f"book.yaml:{line}: error: the fact sheet's parts do not fit on its one sheet, "
             "even in 10 pt type") in capsys.readouterr().err
     assert not (tmp_path / "out" / "huge-flyer.pdf").exists()
+
+
+def test_a_fact_sheet_whose_foot_would_fall_off_the_sheet_is_an_error(tmp_path, capsys):
+    """Parts that push the sheet's foot (its address, QR code and imprint) off the page in
+    every size: an error, where WeasyPrint dropped the foot and the build said nothing."""
+    folder = copy_handbook(EVERY_FEATURE, tmp_path / "tall", "fact_sheet:\n  - 01-basics.md#lists\n"
+                           "  - 03-boxes.md#callouts\n  - 02-tables.md#a-wide-table\n")
+    assert main(["flyer", str(folder), "--output", str(tmp_path / "out")]) == 2
+    assert "error: the fact sheet's parts do not fit on its one sheet" in capsys.readouterr().err
+    assert not (tmp_path / "out" / "tall-flyer.pdf").exists()

@@ -40,10 +40,12 @@ def punctuation(words: Words) -> dict[str, str]:
             "left-single-quote": "‘", "right-single-quote": "’"}
 
 
-# A pair of single quotes within one block: the closing one is no apostrophe (no letter
-# follows it), and no block's tag comes between them.
-SINGLE_QUOTED = re.compile(r"‘((?:[^‘’<]|<(?!/?(?:p|li|td|th|h[1-6]|div|aside|blockquote|"
-                           r"figure|figcaption|caption|dd|dt)\b)[^>]*>)*?)’(?![\w’])")
+# A pair of single quotes within one block, not in code (kept as written): the closing one
+# is no apostrophe (no letter follows it), an apostrophe may stand between (‘l’école’), and
+# no block's tag comes between them.
+SINGLE_QUOTED = re.compile(
+    r"(<(pre|code)\b.*?</\2>)|‘((?:[^‘’<]|’(?=\w)|<(?!/?(?:p|li|td|th|h[1-6]|div|aside|"
+    r"blockquote|figure|figcaption|caption|dd|dt)\b)[^>]*>)*?)’(?![\w’])", re.S)
 
 
 class InnerQuotes(Postprocessor):
@@ -56,7 +58,8 @@ class InnerQuotes(Postprocessor):
 
     def run(self, text: str) -> str:
         opening, closing = self.quotes
-        return SINGLE_QUOTED.sub(lambda match: opening + match.group(1) + closing, text)
+        return SINGLE_QUOTED.sub(lambda match: match.group(1) or (
+            opening + match.group(3) + closing), text)
 
 
 class InnerQuoteExtension(Extension):
